@@ -1,0 +1,28 @@
+package health.vigil.server;
+
+/**
+ * The client-facing errors of the Vigil server, each with a stable code. Messages start with the code
+ * ({@code VGL-1001: ...}) so that clients and support can match on it whatever the wording.
+ */
+public enum VigilErrors {
+    /** A request body larger than {@code vigil.server.limits.max-request-size}. */
+    PAYLOAD_TOO_LARGE(1001),
+    /** An Observation in category vital-signs that does not conform to the R4 vital-signs profiles. */
+    VITAL_SIGNS_INVALID(1002);
+
+    private final int code;
+
+    VigilErrors(int code) {
+        this.code = code;
+    }
+
+    /** The stable code, e.g. {@code VGL-1001}. */
+    public String code() {
+        return "VGL-" + code;
+    }
+
+    /** The message clients see: the code, then the detail. */
+    public String message(String detail) {
+        return code() + ": " + detail;
+    }
+}
