@@ -47,7 +47,10 @@ public record VigilServerProperties(
             @Min(2) @Max(200) @DefaultValue("10") int maxPoolSize) {
 
         public Database {
-            if (!url.isBlank() && !url.startsWith("jdbc:postgresql:") && !url.startsWith("jdbc:h2:")) {
+            if (!url.isBlank()
+                    && !url.startsWith("jdbc:postgresql:")
+                    && !url.startsWith("jdbc:tc:postgresql:")
+                    && !url.startsWith("jdbc:h2:")) {
                 throw new IllegalArgumentException("vigil.server.database.url must be empty (embedded H2), "
                         + "a jdbc:postgresql: URL or a jdbc:h2: URL, but was '" + url + "'");
             }
@@ -72,7 +75,8 @@ public record VigilServerProperties(
     /**
      * @param maxRequestSize largest request body accepted under {@code /fhir} (default 32MB); larger
      *     requests get 413 with an OperationOutcome
-     * @param maxBundleEntries most entries in one transaction or batch Bundle (default 10000)
+     * @param maxBundleEntries most entries in one transaction Bundle (default 10000); larger
+     *     transactions are refused with 413 before anything is stored
      */
     public record Limits(
             @NotNull @DefaultValue("32MB") DataSize maxRequestSize,

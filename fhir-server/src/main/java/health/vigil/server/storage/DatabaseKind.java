@@ -7,7 +7,12 @@ import ca.uhn.fhir.jpa.model.dialect.HapiFhirPostgresDialect;
 /** The databases Vigil runs on, each with HAPI's dialect and migration driver for it. */
 enum DatabaseKind {
     H2(HapiFhirH2Dialect.class.getName(), DriverTypeEnum.H2_EMBEDDED, "org.h2.Driver"),
-    POSTGRES(HapiFhirPostgresDialect.class.getName(), DriverTypeEnum.POSTGRES_9_4, "org.postgresql.Driver");
+    POSTGRES(HapiFhirPostgresDialect.class.getName(), DriverTypeEnum.POSTGRES_9_4, "org.postgresql.Driver"),
+    /** PostgreSQL in a container started by Testcontainers' JDBC driver (tests, where Docker runs). */
+    TESTCONTAINERS_POSTGRES(
+            HapiFhirPostgresDialect.class.getName(),
+            DriverTypeEnum.POSTGRES_9_4,
+            "org.testcontainers.jdbc.ContainerDatabaseDriver");
 
     private final String dialect;
     private final DriverTypeEnum migrationDriver;
@@ -22,6 +27,9 @@ enum DatabaseKind {
     static DatabaseKind ofJdbcUrl(String url) {
         if (url.startsWith("jdbc:postgresql:")) {
             return POSTGRES;
+        }
+        if (url.startsWith("jdbc:tc:postgresql:")) {
+            return TESTCONTAINERS_POSTGRES;
         }
         if (url.startsWith("jdbc:h2:")) {
             return H2;

@@ -13,8 +13,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Creates and upgrades the database schema with HAPI FHIR's own migration tasks, the same ones its
  * {@code migrate-database} command runs. Applied tasks are recorded in {@code FLY_HFJ_MIGRATION}, so
- * a restart, or a second node starting at the same time (HAPI takes a lock row), changes nothing.
- * Hibernate never creates or alters tables ({@code hibernate.hbm2ddl.auto=none}).
+ * a restart changes nothing, and nodes starting together on an existing schema serialize on HAPI's lock
+ * row. On a new, empty database start one node first: HAPI creates the migration table before it takes
+ * the lock. Hibernate never creates or alters tables ({@code hibernate.hbm2ddl.auto=none}).
  */
 final class SchemaMigration {
 

@@ -43,12 +43,11 @@ class StorageConfiguration {
         config.setPoolName("vigil-db");
         config.setJdbcUrl(url);
         config.setDriverClassName(kind.driverClassName());
-        if (kind == DatabaseKind.POSTGRES) {
+        if (kind != DatabaseKind.H2) {
             config.setUsername(database.username());
             config.setPassword(database.password());
         }
         config.setMaximumPoolSize(database.maxPoolSize());
-        // HAPI manages transactions itself and expects auto-commit off inside them; Hikari's default is fine.
         return new HikariDataSource(config);
     }
 

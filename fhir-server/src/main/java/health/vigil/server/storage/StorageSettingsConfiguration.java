@@ -5,7 +5,6 @@ import ca.uhn.fhir.jpa.binary.api.IBinaryStorageSvc;
 import ca.uhn.fhir.jpa.binstore.DatabaseBinaryContentStorageSvcImpl;
 import ca.uhn.fhir.jpa.model.config.PartitionSettings;
 import ca.uhn.fhir.jpa.model.config.SubscriptionSettings;
-import ca.uhn.fhir.jpa.model.entity.StorageSettings;
 import ca.uhn.fhir.jpa.subscription.match.deliver.email.IEmailSender;
 import health.vigil.server.VigilServerProperties;
 import org.hl7.fhir.dstu2.model.Subscription.SubscriptionChannelType;
@@ -18,7 +17,7 @@ import org.springframework.context.annotation.Configuration;
  * HAPI FHIR's storage settings, tuned for Vigil's workload: many small clinical resources written by
  * devices and EHR feeds, conditional references to practitioners and organizations, and searches by
  * patient, code and date. Every setting that differs from HAPI's default is set in
- * {@link #vigilTuning(JpaStorageSettings, VigilServerProperties)}, and explained there and in
+ * {@link #vigilTuning(JpaStorageSettings)}, and explained there and in
  * docs/configuration.md.
  */
 @Configuration(proxyBeanMethods = false)
@@ -34,7 +33,7 @@ class StorageSettingsConfiguration {
         settings.setHibernateSearchIndexFullText(true);
         settings.setMaximumTransactionBundleSize(properties.limits().maxBundleEntries());
         if (properties.tuning() == VigilServerProperties.Tuning.VIGIL) {
-            vigilTuning(settings, properties);
+            vigilTuning(settings);
         } else {
             log.warn("Running with HAPI FHIR's default storage settings (vigil.server.tuning=HAPI_DEFAULTS)");
         }
@@ -48,27 +47,24 @@ class StorageSettingsConfiguration {
      *   <li>Match URL cache on: Synthea, EHR feeds and device ingestion refer to practitioners,
      *       organizations and devices by conditional references ({@code Practitioner?identifier=...}),
      *       resolved once per entry. Caching the resolution removes one indexed query per reference.
-     *       Safe here because Vigil does not change the business identifiers those URLs match on.
+     *       The cache is per node and not invalidated when a matched resource changes its identifier or is
+     *       deleted (entries expire after a minute): acceptable because the identifiers matched on (NPI,
+     *       device serial numbers, organization ids) are stable business identifiers.
      *   <li>Index storage optimized: index rows keep only the hash columns, not the redundant
      *       parameter name and resource type strings; HFJ_SPIDX_* tables are most of the database.
      *   <li>Token {@code :text} indexing suppressed: every Coding's display would get a second,
      *       string index row. Text search over resources is served by {@code _content}/{@code _text}
      *       (Lucene) instead.
-     *   <li>Tags stored inline: tags, profiles and security labels live in the resource version row
-     *       and are indexed as ordinary search parameters, instead of two extra tables and joins;
-     *       they are versioned with the resource.
      *   <li>Search result reuse off: HAPI by default answers an identical search made within a
      *       minute from the cached result, so a client that writes and then searches may not see
      *       its own write. A clinical server must not serve stale results.
      * </ul>
      */
-    private static void vigilTuning(JpaStorageSettings settings, VigilServerProperties properties) {
+    private static void vigilTuning(JpaStorageSettings settings) {
         settings.setMatchUrlCacheEnabled(true);
         settings.setIndexStorageOptimized(true);
         settings.setSuppressStringIndexingInTokens(true);
-        settings.setTagStorageMode(StorageSettings.TagStorageModeEnum.INLINE);
         settings.setReuseCachedSearchResultsForMillis(null);
-        settings.setFetchSizeDefaultMaximum(properties.paging().maxPageSize());
     }
 
     @Bean

@@ -14,7 +14,9 @@ import org.hl7.fhir.r4.model.Observation;
 /**
  * Validates vital-sign Observations against the FHIR R4 vital-signs profiles: the specific profile for
  * the Observation's LOINC code (heart rate, blood pressure, ...) or else the base {@code vitalsigns}
- * profile. Only errors count; warnings (for example an unknown code system) do not reject.
+ * profile. Only errors count; warnings (for example an unknown code system) do not reject. Profiles
+ * the Observation declares itself ({@code meta.profile}) are checked when the server knows them and
+ * skipped otherwise.
  */
 final class VitalSignsValidator {
 
@@ -24,6 +26,8 @@ final class VitalSignsValidator {
         this.validator = fhirContext.newValidator();
         FhirInstanceValidator instanceValidator = new FhirInstanceValidator(validationSupport);
         instanceValidator.setAnyExtensionsAllowed(true);
+        // Other profiles an Observation declares (US Core, ...) are not Vigil's to enforce here.
+        instanceValidator.setErrorForUnknownProfiles(false);
         validator.registerValidatorModule(instanceValidator);
     }
 

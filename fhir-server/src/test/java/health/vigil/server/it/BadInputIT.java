@@ -1,0 +1,153 @@
+package health.vigil.server.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Bad input gets a 4xx with an OperationOutcome that names the problem, nothing of it is stored, and
+ * the server keeps serving.
+ */
+class BadInputIT extends ServerIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void create_malformedJson_400WithOutcomeAndNothingStored() throws Exception {
+        String family = family();
+        HttpResponse<String> response =
+                post("Patient", "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"" + family + "\"");
+
+        assertOutcome(response, 400, "");
+        assertNothingStored(family);
+    }
+
+    @Test
+    void create_bodyOfAnotherResourceType_400NamingBothTypes() throws Exception {
+        HttpResponse<String> response =
+                post("Patient", "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"text\":\"x\"}}");
+
+        assertOutcome(response, 400, "Observation");
+    }
+
+    @Test
+    void create_unknownResourceType_4xxNamingTheType() throws Exception {
+        HttpResponse<String> response = post("Spaceship", "{\"resourceType\":\"Spaceship\"}");
+
+        assertThat(response.statusCode()).isBetween(400, 499);
+        assertThat(outcomeText(response)).contains("Spaceship");
+    }
+
+    @Test
+    void create_referenceToMissingResource_4xxNamingTheReferenceAndNothingStored() throws Exception {
+        String missing = "Patient/missing-" + UUID.randomUUID().toString().substring(0, 8);
+        String text = "bad-ref-" + UUID.randomUUID();
+        HttpResponse<String> response = post(
+                "Observation",
+                "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"text\":\"" + text
+                        + "\"},\"subject\":{\"reference\":\"" + missing + "\"}}");
+
+        assertThat(response.statusCode()).isBetween(400, 499);
+        assertThat(outcomeText(response)).contains(missing);
+        HttpResponse<String> search = get("Observation?code:text=" + text + "&_summary=count");
+        assertThat(JSON.readTree(search.body()).get("total").asInt()).isZero();
+    }
+
+    @Test
+    void create_payloadOverTheLimit_413WithOutcomeAndNothingStored() throws Exception {
+        String family = family();
+        // Larger than the default 32 MB limit.
+        String padding = "x".repeat(33 * 1024 * 1024);
+        HttpResponse<String> response = post(
+                "Patient",
+                "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"" + family + "\",\"given\":[\"" + padding
+                        + "\"]}]}");
+
+        assertOutcome(response, 413, "VGL-1001");
+        assertNothingStored(family);
+    }
+
+    @Test
+    void create_invalidVitalSign_422WithOutcomeAndNothingStored() throws Exception {
+        String patient =
+                created(post("Patient", "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"" + family() + "\"}]}"));
+        String marker = "vs-" + UUID.randomUUID();
+        String heartRateInKilograms = "{\"resourceType\":\"Observation\",\"status\":\"final\","
+                + "\"identifier\":[{\"system\":\"http://example.org/vigil-it\",\"value\":\"" + marker + "\"}],"
+                + "\"category\":[{\"coding\":[{\"system\":\"http://terminology.hl7.org/CodeSystem/observation-category\",\"code\":\"vital-signs\"}]}],"
+                + "\"code\":{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"8867-4\"}]},"
+                + "\"subject\":{\"reference\":\"" + patient + "\"},\"effectiveDateTime\":\"2024-01-01T10:00:00Z\","
+                + "\"valueQuantity\":{\"value\":72,\"unit\":\"kg\",\"system\":\"http://unitsofmeasure.org\",\"code\":\"kg\"}}";
+
+        HttpResponse<String> response = post("Observation", heartRateInKilograms);
+
+        assertOutcome(response, 422, "VGL-1002");
+        assertThat(outcomeText(response)).contains("/min");
+        HttpResponse<String> search =
+                get("Observation?identifier=http://example.org/vigil-it|" + marker + "&_summary=count");
+        assertThat(JSON.readTree(search.body()).get("total").asInt()).isZero();
+        HttpResponse<String> fixed = post("Observation", heartRateInKilograms.replace("\"kg\"", "\"/min\""));
+        assertThat(fixed.statusCode()).isEqualTo(201);
+    }
+
+    @Test
+    void afterBadInput_serverKeepsServing() throws Exception {
+        post("Patient", "{not json");
+        HttpResponse<String> metadata = get("metadata");
+
+        assertThat(metadata.statusCode()).isEqualTo(200);
+        assertThat(metadata.body()).contains("CapabilityStatement");
+    }
+
+    private static String family() {
+        return "Bad-" + UUID.randomUUID();
+    }
+
+    private void assertNothingStored(String family) throws Exception {
+        HttpResponse<String> search = get("Patient?family:exact=" + family + "&_summary=count");
+        assertThat(JSON.readTree(search.body()).get("total").asInt()).isZero();
+    }
+
+    private static void assertOutcome(HttpResponse<String> response, int status, String mentions) throws Exception {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        assertThat(outcomeText(response)).contains(mentions);
+    }
+
+    private static String outcomeText(HttpResponse<String> response) throws Exception {
+        JsonNode body = JSON.readTree(response.body());
+        assertThat(body.path("resourceType").asText()).as(response.body()).isEqualTo("OperationOutcome");
+        assertThat(body.path("issue")).isNotEmpty();
+        return body.get("issue").toString();
+    }
+
+    private static String created(HttpResponse<String> response) throws Exception {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        JsonNode body = JSON.readTree(response.body());
+        return body.get("resourceType").asText() + "/" + body.get("id").asText();
+    }
+
+    private HttpResponse<String> post(String path, String body) throws Exception {
+        return http().send(
+                        HttpRequest.newBuilder(URI.create(fhirBase() + "/" + path))
+                                .header("Content-Type", "application/fhir+json")
+                                .header("Accept", "application/fhir+json")
+                                .POST(HttpRequest.BodyPublishers.ofString(body))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return http().send(
+                        HttpRequest.newBuilder(URI.create(fhirBase() + "/" + path))
+                                .header("Accept", "application/fhir+json")
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+    }
+}

@@ -1,0 +1,228 @@
+package health.vigil.server.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ca.uhn.fhir.parser.IParser;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import health.vigil.server.it.FhirExamples.Example;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.assertj.core.api.SoftAssertions;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every official FHIR R4 example of the resource types Vigil is about is stored and read back
+ * unchanged. Examples refer to each other ({@code Patient/example}, ...): they are loaded with the
+ * examples they refer to, in reference order (cycles as one transaction), with referential integrity
+ * left on.
+ */
+class FhirExamplesRoundTripIT extends ServerIT {
+
+    static final Set<String> VIGIL_TYPES = Set.of(
+            "Patient",
+            "Practitioner",
+            "Organization",
+            "Device",
+            "Observation",
+            "DiagnosticReport",
+            "Medication",
+            "MedicationRequest",
+            "MedicationAdministration",
+            "MedicationDispense",
+            "MedicationStatement",
+            "AllergyIntolerance",
+            "Condition",
+            "DocumentReference",
+            "Binary",
+            "Consent",
+            "AuditEvent",
+            "Provenance",
+            "Task",
+            "Flag",
+            "DetectedIssue",
+            "RiskAssessment",
+            "Subscription",
+            "CodeSystem",
+            "ValueSet",
+            "ConceptMap");
+
+    /** Examples the specification itself gets wrong, with the reason; they are not loaded. */
+    static final Map<String, String> KNOWN_EXCEPTIONS = Map.of();
+
+    /**
+     * Resources that examples refer to but that the example set does not contain (the specification's
+     * own errors, e.g. {@code Observation/bodyheight} where the example's id is {@code body-height}).
+     * Examples that refer to them, directly or through other examples, cannot be stored with
+     * referential integrity on and are left out; any other dangling reference fails the test.
+     */
+    static final Set<String> KNOWN_MISSING_TARGETS = Set.of(
+            "Device/dev1",
+            "Device/software",
+            "DeviceDefinition/dc102",
+            "DiagnosticReport/example",
+            "DiagnosticReport/f202",
+            "DiagnosticReport/lipids",
+            "Observation/bodyheight",
+            "Organization/4829",
+            "Organization/example",
+            "Patient/1",
+            "Patient/100",
+            "Patient/4",
+            "Patient/5",
+            "Patient/72",
+            "Patient/727127",
+            "Patient/899962",
+            "Patient/PatientId-patientId",
+            "Patient/b248b1b2-1686-4b94-9936-37d7a5f94b51",
+            "Patient/brcapat",
+            "Patient/infant",
+            "Practitioner/12345",
+            "Practitioner/13",
+            "Practitioner/14",
+            "Practitioner/21B",
+            "Practitioner/3ad0687e-f477-468c-afd5-fcc2bf897809",
+            "Specimen/genetics-example1-somatic");
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void officialExamples_loadedInReferenceOrder_readBackUnchanged() throws Exception {
+        FhirExamples examples = FhirExamples.load();
+        Set<String> missingTargets = new TreeSet<>();
+        List<Example> roots = examples.ofTypes(VIGIL_TYPES).stream()
+                .filter(e -> !KNOWN_EXCEPTIONS.containsKey(e.key()))
+                .filter(e -> {
+                    Set<String> missing = new TreeSet<>();
+                    examples.closure(List.of(e), missing);
+                    missingTargets.addAll(missing);
+                    return missing.isEmpty();
+                })
+                .toList();
+        assertThat(roots).hasSizeGreaterThan(2400);
+
+        Map<String, Example> closure = examples.closure(roots, new TreeSet<>());
+        Map<String, String> loadFailures = new ConcurrentSkipListMap<>();
+        // Groups of one level depend only on earlier levels, so each level loads with a few clients.
+        ExecutorService clients = Executors.newFixedThreadPool(4);
+        try {
+            for (List<List<Example>> level : FhirExamples.loadLevels(closure)) {
+                List<Future<?>> loads = new ArrayList<>();
+                for (List<Example> group : level) {
+                    loads.add(clients.submit(() -> {
+                        load(group, loadFailures);
+                        return null;
+                    }));
+                }
+                for (Future<?> load : loads) {
+                    load.get();
+                }
+            }
+        } finally {
+            clients.shutdownNow();
+        }
+
+        Map<String, String> roundTripFailures = new TreeMap<>();
+        IParser parser = FHIR.newJsonParser();
+        for (Example example : roots) {
+            if (loadFailures.containsKey(example.key())) {
+                continue;
+            }
+            HttpResponse<String> read = get(example.type() + "/" + example.id());
+            if (read.statusCode() != 200) {
+                roundTripFailures.put(example.key(), "read returned " + read.statusCode());
+                continue;
+            }
+            JsonNode expected = normalized(parser, example.json());
+            JsonNode actual = normalized(parser, read.body());
+            JsonDiff.firstDifference(expected, actual).ifPresent(d -> roundTripFailures.put(example.key(), d));
+        }
+
+        SoftAssertions softly = new SoftAssertions();
+        softly.assertThat(missingTargets)
+                .as("references to resources that are not among the examples")
+                .isEqualTo(new TreeSet<>(KNOWN_MISSING_TARGETS));
+        softly.assertThat(loadFailures).as("examples the server refused").isEmpty();
+        softly.assertThat(roundTripFailures)
+                .as("examples that did not read back unchanged")
+                .isEmpty();
+        softly.assertAll();
+    }
+
+    /** Parsed and re-encoded by HAPI, without meta (server-assigned version, lastUpdated, source). */
+    private static JsonNode normalized(IParser parser, String json) throws IOException {
+        IBaseResource resource = parser.parseResource(json);
+        ObjectNode node = (ObjectNode) JSON.readTree(parser.encodeResourceToString(resource));
+        node.remove("meta");
+        return node;
+    }
+
+    private void load(List<Example> group, Map<String, String> failures) throws Exception {
+        if (group.size() == 1) {
+            Example example = group.get(0);
+            HttpResponse<String> response = put(example.type() + "/" + example.id(), example.json());
+            if (response.statusCode() != 201 && response.statusCode() != 200) {
+                failures.put(example.key(), response.statusCode() + " " + abbreviate(response.body()));
+            }
+            return;
+        }
+        ObjectNode bundle =
+                JSON.createObjectNode().put("resourceType", "Bundle").put("type", "transaction");
+        ArrayNode entries = bundle.putArray("entry");
+        for (Example example : group) {
+            ObjectNode entry = entries.addObject();
+            entry.put("fullUrl", fhirBase() + "/" + example.key());
+            entry.set("resource", JSON.readTree(example.json()));
+            entry.putObject("request").put("method", "PUT").put("url", example.key());
+        }
+        HttpResponse<String> response = post("", JSON.writeValueAsString(bundle));
+        if (response.statusCode() != 200) {
+            for (Example example : group) {
+                failures.put(
+                        example.key(),
+                        "cycle transaction: " + response.statusCode() + " " + abbreviate(response.body()));
+            }
+        }
+    }
+
+    private HttpResponse<String> put(String path, String body) throws Exception {
+        return send(HttpRequest.newBuilder(URI.create(fhirBase() + "/" + path))
+                .PUT(HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/fhir+json"));
+    }
+
+    private HttpResponse<String> post(String path, String body) throws Exception {
+        return send(HttpRequest.newBuilder(URI.create(fhirBase() + "/" + path))
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/fhir+json"));
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return send(HttpRequest.newBuilder(URI.create(fhirBase() + "/" + path)).GET());
+    }
+
+    private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+        return http().send(
+                        request.header("Accept", "application/fhir+json").build(),
+                        HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() > 400 ? text.substring(0, 400) + "..." : text;
+    }
+}
