@@ -5,6 +5,7 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -20,6 +21,7 @@ import org.springframework.validation.annotation.Validated;
  * @param paging page sizes for search results
  * @param limits limits on what one request may carry
  * @param validation validation applied when resources are written
+ * @param jobs HAPI's batch jobs (bulk export, reindex)
  * @param tuning {@code VIGIL} (default) applies Vigil's storage tuning; {@code HAPI_DEFAULTS} runs
  *     HAPI FHIR's default {@code JpaStorageSettings}, as the benchmarks' "vanilla HAPI" baseline
  */
@@ -31,6 +33,7 @@ public record VigilServerProperties(
         @NotNull @Valid @DefaultValue Paging paging,
         @NotNull @Valid @DefaultValue Limits limits,
         @NotNull @Valid @DefaultValue Validation validation,
+        @NotNull @Valid @DefaultValue Jobs jobs,
         @NotNull @DefaultValue("VIGIL") Tuning tuning) {
 
     /**
@@ -87,6 +90,20 @@ public record VigilServerProperties(
      *     profiles on create and update (default true); invalid ones are rejected with 422
      */
     public record Validation(@DefaultValue("true") boolean vitalSigns) {}
+
+    /**
+     * @param maintenanceInterval how often batch jobs (bulk export, reindex) advance to their next step
+     *     (default 10s; HAPI's own default is one minute); at least 1s
+     */
+    public record Jobs(@NotNull @DefaultValue("10s") Duration maintenanceInterval) {
+
+        public Jobs {
+            if (maintenanceInterval.compareTo(Duration.ofSeconds(1)) < 0) {
+                throw new IllegalArgumentException(
+                        "vigil.server.jobs.maintenance-interval must be at least 1s, was " + maintenanceInterval);
+            }
+        }
+    }
 
     /** Which storage tuning the server runs with. */
     public enum Tuning {

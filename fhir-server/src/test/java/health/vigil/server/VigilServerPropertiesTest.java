@@ -27,6 +27,7 @@ class VigilServerPropertiesTest {
         assertThat(properties.limits().maxBundleEntries()).isEqualTo(10000);
         assertThat(properties.validation().vitalSigns()).isTrue();
         assertThat(properties.tuning()).isEqualTo(VigilServerProperties.Tuning.VIGIL);
+        assertThat(properties.jobs().maintenanceInterval()).hasSeconds(10);
     }
 
     @Test
@@ -58,6 +59,12 @@ class VigilServerPropertiesTest {
                 .isInstanceOf(BindException.class)
                 .hasStackTraceContaining("database.maxPoolSize")
                 .hasStackTraceContaining("rejected value [0]");
+    }
+
+    @Test
+    void bind_subSecondJobInterval_failureNamesTheSetting() {
+        assertThatThrownBy(() -> bind(Map.of("vigil.server.jobs.maintenance-interval", "100ms")))
+                .hasStackTraceContaining("vigil.server.jobs.maintenance-interval");
     }
 
     @Test

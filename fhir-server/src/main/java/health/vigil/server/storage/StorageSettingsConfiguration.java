@@ -55,12 +55,19 @@ class StorageSettingsConfiguration {
      *   <li>Token {@code :text} indexing suppressed: every Coding's display would get a second,
      *       string index row. Text search over resources is served by {@code _content}/{@code _text}
      *       (Lucene) instead.
+     *   <li>Any client-assigned id, and server-assigned ids are UUIDs: EHRs and devices that mirror
+     *       their records into Vigil keep their own ids, numeric ones included (HAPI's default refuses
+     *       purely numeric client ids, because they could collide with its sequential server ids).
+     *       UUIDs also do not reveal how many resources the server holds, and need no coordination
+     *       between nodes.
      *   <li>Search result reuse off: HAPI by default answers an identical search made within a
      *       minute from the cached result, so a client that writes and then searches may not see
      *       its own write. A clinical server must not serve stale results.
      * </ul>
      */
     private static void vigilTuning(JpaStorageSettings settings) {
+        settings.setResourceClientIdStrategy(JpaStorageSettings.ClientIdStrategyEnum.ANY);
+        settings.setResourceServerIdStrategy(JpaStorageSettings.IdStrategyEnum.UUID);
         settings.setMatchUrlCacheEnabled(true);
         settings.setIndexStorageOptimized(true);
         settings.setSuppressStringIndexingInTokens(true);

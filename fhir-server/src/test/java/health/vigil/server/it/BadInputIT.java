@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -17,6 +19,7 @@ import org.junit.jupiter.api.Test;
 class BadInputIT extends ServerIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String IDENTIFIER_SYSTEM = "http://example.org/vigil-it";
 
     @Test
     void create_malformedJson_400WithOutcomeAndNothingStored() throws Exception {
@@ -47,16 +50,16 @@ class BadInputIT extends ServerIT {
     @Test
     void create_referenceToMissingResource_4xxNamingTheReferenceAndNothingStored() throws Exception {
         String missing = "Patient/missing-" + UUID.randomUUID().toString().substring(0, 8);
-        String text = "bad-ref-" + UUID.randomUUID();
+        String marker = "bad-ref-" + UUID.randomUUID();
         HttpResponse<String> response = post(
                 "Observation",
-                "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"text\":\"" + text
-                        + "\"},\"subject\":{\"reference\":\"" + missing + "\"}}");
+                "{\"resourceType\":\"Observation\",\"status\":\"final\",\"identifier\":[{\"system\":\""
+                        + IDENTIFIER_SYSTEM + "\",\"value\":\"" + marker + "\"}],\"code\":{\"text\":\"x\"},"
+                        + "\"subject\":{\"reference\":\"" + missing + "\"}}");
 
         assertThat(response.statusCode()).isBetween(400, 499);
         assertThat(outcomeText(response)).contains(missing);
-        HttpResponse<String> search = get("Observation?code:text=" + text + "&_summary=count");
-        assertThat(JSON.readTree(search.body()).get("total").asInt()).isZero();
+        assertNoObservation(marker);
     }
 
     @Test
@@ -79,7 +82,7 @@ class BadInputIT extends ServerIT {
                 created(post("Patient", "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"" + family() + "\"}]}"));
         String marker = "vs-" + UUID.randomUUID();
         String heartRateInKilograms = "{\"resourceType\":\"Observation\",\"status\":\"final\","
-                + "\"identifier\":[{\"system\":\"http://example.org/vigil-it\",\"value\":\"" + marker + "\"}],"
+                + "\"identifier\":[{\"system\":\"" + IDENTIFIER_SYSTEM + "\",\"value\":\"" + marker + "\"}],"
                 + "\"category\":[{\"coding\":[{\"system\":\"http://terminology.hl7.org/CodeSystem/observation-category\",\"code\":\"vital-signs\"}]}],"
                 + "\"code\":{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"8867-4\"}]},"
                 + "\"subject\":{\"reference\":\"" + patient + "\"},\"effectiveDateTime\":\"2024-01-01T10:00:00Z\","
@@ -89,9 +92,7 @@ class BadInputIT extends ServerIT {
 
         assertOutcome(response, 422, "VGL-1002");
         assertThat(outcomeText(response)).contains("/min");
-        HttpResponse<String> search =
-                get("Observation?identifier=http://example.org/vigil-it|" + marker + "&_summary=count");
-        assertThat(JSON.readTree(search.body()).get("total").asInt()).isZero();
+        assertNoObservation(marker);
         HttpResponse<String> fixed = post("Observation", heartRateInKilograms.replace("\"kg\"", "\"/min\""));
         assertThat(fixed.statusCode()).isEqualTo(201);
     }
@@ -107,6 +108,13 @@ class BadInputIT extends ServerIT {
 
     private static String family() {
         return "Bad-" + UUID.randomUUID();
+    }
+
+    private void assertNoObservation(String marker) throws Exception {
+        HttpResponse<String> search = get("Observation?identifier="
+                + URLEncoder.encode(IDENTIFIER_SYSTEM + "|" + marker, StandardCharsets.UTF_8) + "&_summary=count");
+        assertThat(search.statusCode()).as(search.body()).isEqualTo(200);
+        assertThat(JSON.readTree(search.body()).get("total").asInt()).isZero();
     }
 
     private void assertNothingStored(String family) throws Exception {

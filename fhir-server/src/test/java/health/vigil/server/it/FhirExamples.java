@@ -1,5 +1,6 @@
 package health.vigil.server.it;
 
+import ca.uhn.fhir.context.FhirContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -31,6 +32,11 @@ final class FhirExamples {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern LOCAL_REFERENCE =
             Pattern.compile("^([A-Z][A-Za-z]+)/([A-Za-z0-9\\-.]{1,64})(/_history/[A-Za-z0-9\\-.]+)?$");
+
+    private static final Set<String> RESOURCE_TYPES = FhirContext.forR4Cached().getResourceTypes();
+    /** Elements whose text can look like {@code Type/id} but is never a reference the server checks. */
+    private static final Set<String> NOT_REFERENCES =
+            Set.of("id", "div", "fullUrl", "display", "text", "name", "title", "description", "url");
 
     /** One example resource: its key ({@code Type/id}), JSON text and the local references it makes. */
     record Example(String key, String type, String id, String json, Set<String> references) {}
@@ -70,16 +76,22 @@ final class FhirExamples {
         return new FhirExamples(byKey);
     }
 
+    /**
+     * Local references: {@code reference} elements, and canonical elements written as relative
+     * references (e.g. {@code QuestionnaireResponse.questionnaire = "Questionnaire/gcs"}), which the
+     * server resolves and checks too.
+     */
     private static void collectReferences(JsonNode node, Set<String> references) {
         if (node.isObject()) {
             node.fields().forEachRemaining(field -> {
-                if (field.getKey().equals("reference") && field.getValue().isTextual()) {
-                    Matcher matcher = LOCAL_REFERENCE.matcher(field.getValue().asText());
-                    if (matcher.matches()) {
+                JsonNode value = field.getValue();
+                if (value.isTextual() && !NOT_REFERENCES.contains(field.getKey())) {
+                    Matcher matcher = LOCAL_REFERENCE.matcher(value.asText());
+                    if (matcher.matches() && RESOURCE_TYPES.contains(matcher.group(1))) {
                         references.add(matcher.group(1) + "/" + matcher.group(2));
                     }
                 } else {
-                    collectReferences(field.getValue(), references);
+                    collectReferences(value, references);
                 }
             });
         } else if (node.isArray()) {

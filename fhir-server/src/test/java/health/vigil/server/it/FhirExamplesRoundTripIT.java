@@ -3,7 +3,6 @@ package health.vigil.server.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.parser.IParser;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -62,8 +61,23 @@ class FhirExamplesRoundTripIT extends ServerIT {
             "ValueSet",
             "ConceptMap");
 
-    /** Examples the specification itself gets wrong, with the reason; they are not loaded. */
-    static final Map<String, String> KNOWN_EXCEPTIONS = Map.of();
+    /**
+     * Examples the specification itself gets wrong, with the reason. They are not loaded, and neither
+     * are the examples that refer to them.
+     */
+    static final Map<String, String> KNOWN_EXCEPTIONS = Map.of(
+            "Observation/clinical-gender",
+            "performer refers to an Encounter, which Observation.performer does not allow",
+            "DocumentReference/example",
+            "relatesTo.target refers to the document itself, which cannot exist before it is created",
+            "Observation/f202",
+            "a body temperature without effective[x], which the R4 bodytemp profile requires (Vigil rejects it, 422)");
+
+    /**
+     * Elements the server sets itself. The server activates a Subscription it accepts (FHIR R4
+     * Subscription.status: requested, then active).
+     */
+    static final Map<String, String> SERVER_MANAGED = Map.of("Subscription", "status");
 
     /**
      * Resources that examples refer to but that the example set does not contain (the specification's
@@ -109,9 +123,9 @@ class FhirExamplesRoundTripIT extends ServerIT {
                 .filter(e -> !KNOWN_EXCEPTIONS.containsKey(e.key()))
                 .filter(e -> {
                     Set<String> missing = new TreeSet<>();
-                    examples.closure(List.of(e), missing);
+                    Map<String, Example> needed = examples.closure(List.of(e), missing);
                     missingTargets.addAll(missing);
-                    return missing.isEmpty();
+                    return missing.isEmpty() && needed.keySet().stream().noneMatch(KNOWN_EXCEPTIONS::containsKey);
                 })
                 .toList();
         assertThat(roots).hasSizeGreaterThan(2400);
@@ -148,8 +162,12 @@ class FhirExamplesRoundTripIT extends ServerIT {
                 roundTripFailures.put(example.key(), "read returned " + read.statusCode());
                 continue;
             }
-            JsonNode expected = normalized(parser, example.json());
-            JsonNode actual = normalized(parser, read.body());
+            ObjectNode expected = normalized(parser, example.json());
+            ObjectNode actual = normalized(parser, read.body());
+            if (SERVER_MANAGED.containsKey(example.type())) {
+                expected.remove(SERVER_MANAGED.get(example.type()));
+                actual.remove(SERVER_MANAGED.get(example.type()));
+            }
             JsonDiff.firstDifference(expected, actual).ifPresent(d -> roundTripFailures.put(example.key(), d));
         }
 
@@ -165,7 +183,7 @@ class FhirExamplesRoundTripIT extends ServerIT {
     }
 
     /** Parsed and re-encoded by HAPI, without meta (server-assigned version, lastUpdated, source). */
-    private static JsonNode normalized(IParser parser, String json) throws IOException {
+    private static ObjectNode normalized(IParser parser, String json) throws IOException {
         IBaseResource resource = parser.parseResource(json);
         ObjectNode node = (ObjectNode) JSON.readTree(parser.encodeResourceToString(resource));
         node.remove("meta");
