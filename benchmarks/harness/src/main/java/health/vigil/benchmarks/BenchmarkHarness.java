@@ -1,0 +1,181 @@
+package health.vigil.benchmarks;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import health.vigil.benchmarks.BenchmarkReport.ServerResult;
+import health.vigil.benchmarks.BenchmarkReport.StartupResult;
+import health.vigil.benchmarks.BenchmarkReport.StartupSample;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the benchmark baseline: start-up on embedded H2, then Vigil and vanilla HAPI on PostgreSQL,
+ * one after the other, each through all workloads; writes {@code results.json} and
+ * {@code results.md} to the output directory. Started by {@code benchmarks/run-benchmarks.sh},
+ * which builds the jars, generates the cohort and creates the databases first.
+ */
+public final class BenchmarkHarness {
+
+    private static final Logger log = LoggerFactory.getLogger(BenchmarkHarness.class);
+
+    /** Start-up work (schedulers, caches) settles a few seconds after readiness; RSS is read then. */
+    private static final Duration IDLE_SETTLE = Duration.ofSeconds(5);
+
+    private final HarnessOptions options;
+    private final String revision;
+    private final String databaseVersion;
+    private final ObjectMapper json =
+            JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+
+    private BenchmarkHarness(HarnessOptions options, String revision, String databaseVersion) {
+        this.options = options;
+        this.revision = revision;
+        this.databaseVersion = databaseVersion;
+    }
+
+    /**
+     * Arguments: the {@link HarnessOptions} as {@code --name=value}; the environment variables
+     * {@code BENCHMARK_REVISION} and {@code BENCHMARK_DATABASE_VERSION} only label the report.
+     */
+    public static void main(String[] args) throws Exception {
+        HarnessOptions options;
+        try {
+            options = HarnessOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            log.error(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        new BenchmarkHarness(
+                        options,
+                        System.getenv().getOrDefault("BENCHMARK_REVISION", "unknown"),
+                        System.getenv().getOrDefault("BENCHMARK_DATABASE_VERSION", "unknown"))
+                .run();
+    }
+
+    private void run() throws IOException, InterruptedException {
+        Path output = options.outputDirectory();
+        Files.createDirectories(output);
+        Cohort cohort = Cohort.load(options.cohortDirectory(), json);
+        log.info(
+                "Cohort: {} patient bundles with {} resources, {} reference bundles",
+                cohort.patientBundles().size(),
+                cohort.patientResources(),
+                cohort.referenceBundles().size());
+
+        StartupResult startup = options.startupRuns() > 0 ? measureStartup() : null;
+        List<ServerResult> servers = new ArrayList<>();
+        servers.add(runOnPostgres(Flavour.VIGIL, options.vigilDatabaseUrl(), cohort));
+        servers.add(runOnPostgres(Flavour.VANILLA, options.vanillaDatabaseUrl(), cohort));
+
+        BenchmarkReport report = new BenchmarkReport(
+                Instant.now().toString(),
+                new BenchmarkReport.Environment(
+                        revision,
+                        Runtime.getRuntime().availableProcessors(),
+                        System.getProperty("os.name") + " " + System.getProperty("os.version"),
+                        System.getProperty("java.version"),
+                        databaseVersion),
+                new BenchmarkReport.Parameters(
+                        cohort.patientBundles().size(),
+                        cohort.patientResources(),
+                        cohort.referenceBundles().stream()
+                                .mapToLong(Cohort.CohortBundle::entryCount)
+                                .sum(),
+                        options.cohortDirectory().toString(),
+                        options.clients(),
+                        options.runs(),
+                        options.serverJavaOptions()),
+                startup,
+                servers);
+        json.writeValue(output.resolve("results.json").toFile(), report);
+        Files.writeString(output.resolve("results.md"), MarkdownReport.render(report));
+        log.info("Wrote {} and {}", output.resolve("results.md"), output.resolve("results.json"));
+    }
+
+    /** Fresh starts on empty H2 data directories, then one restart on the last one's data. */
+    private StartupResult measureStartup() throws IOException, InterruptedException {
+        List<StartupSample> fresh = new ArrayList<>();
+        Path dataDirectory = null;
+        for (int run = 1; run <= options.startupRuns(); run++) {
+            dataDirectory = emptyDirectory("startup/h2-" + run);
+            log.info("Start-up on H2, empty data directory, run {} of {}", run, options.startupRuns());
+            fresh.add(startAndStop(dataDirectory, "h2-start-" + run));
+        }
+        log.info("Start-up on H2, existing data directory");
+        StartupSample restart = startAndStop(dataDirectory, "h2-restart");
+        return new StartupResult(fresh, restart);
+    }
+
+    private StartupSample startAndStop(Path dataDirectory, String logName) throws IOException, InterruptedException {
+        try (ServerProcess server = ServerProcess.start(
+                options.serverJar(),
+                options.serverJavaOptions(),
+                options.port(),
+                List.of("--vigil.server.data-directory=" + dataDirectory),
+                logFile(logName))) {
+            return awaitIdle(server);
+        }
+    }
+
+    private ServerResult runOnPostgres(Flavour flavour, String databaseUrl, Cohort cohort)
+            throws IOException, InterruptedException {
+        List<String> arguments = new ArrayList<>(List.of(
+                "--vigil.server.data-directory="
+                        + emptyDirectory("data/" + flavour.name().toLowerCase()),
+                "--vigil.server.database.url=" + databaseUrl,
+                "--vigil.server.database.username=" + options.databaseUser()));
+        arguments.addAll(flavour.serverArguments());
+        log.info("=== {} on {} ===", flavour.label(), databaseUrl);
+        try (ServerProcess server = ServerProcess.start(
+                options.serverJar(),
+                options.serverJavaOptions(),
+                options.port(),
+                arguments,
+                logFile(flavour.name().toLowerCase() + "-postgres"))) {
+            StartupSample startup = awaitIdle(server);
+            FhirHttp fhir = new FhirHttp(URI.create("http://127.0.0.1:" + options.port() + "/fhir"));
+            Workloads.Results results = new Workloads(options, cohort, fhir, server, json).runAll();
+            return new ServerResult(flavour, startup, results.referenceData(), results.workloads());
+        }
+    }
+
+    private static StartupSample awaitIdle(ServerProcess server) throws InterruptedException {
+        Duration ready = server.awaitReady();
+        log.info("Ready after {} s", ready.toMillis() / 1000.0);
+        Thread.sleep(IDLE_SETTLE.toMillis());
+        return new StartupSample(ready.toMillis() / 1000.0, server.residentKib());
+    }
+
+    private Path logFile(String name) {
+        return options.outputDirectory().resolve("logs").resolve(name + ".log");
+    }
+
+    /** A directory under the output directory, emptied: servers must start from no data. */
+    private Path emptyDirectory(String relative) throws IOException {
+        Path directory =
+                options.outputDirectory().resolve(relative).toAbsolutePath().normalize();
+        if (!directory.startsWith(options.outputDirectory().toAbsolutePath().normalize())) {
+            throw new IllegalArgumentException(relative + " is outside the output directory");
+        }
+        if (Files.exists(directory)) {
+            try (Stream<Path> files = Files.walk(directory)) {
+                for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(file);
+                }
+            }
+        }
+        return Files.createDirectories(directory);
+    }
+}

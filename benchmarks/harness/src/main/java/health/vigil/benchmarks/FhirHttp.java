@@ -1,0 +1,79 @@
+package health.vigil.benchmarks;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * The plain HTTP the workloads need: POST a Bundle or resource, GET a path, against one FHIR base
+ * URL. HTTP/1.1 with kept-alive connections, as FHIR clients usually talk to a server.
+ */
+final class FhirHttp {
+
+    private static final String FHIR_JSON = "application/fhir+json";
+    /** A patient transaction bundle takes seconds; the timeout only stops a hung server. */
+    private static final Duration REQUEST_TIMEOUT = Duration.ofMinutes(5);
+
+    private final URI base;
+    private final HttpClient client;
+
+    FhirHttp(URI base) {
+        this.base = base;
+        this.client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10))
+                .build();
+    }
+
+    /** POSTs to {@code base/path} (the base itself when {@code path} is empty). */
+    Response post(String path, byte[] body) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(uri(path))
+                .timeout(REQUEST_TIMEOUT)
+                .header("Content-Type", FHIR_JSON)
+                .header("Accept", FHIR_JSON)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build();
+        return send(request);
+    }
+
+    Response post(String path, String body) throws IOException, InterruptedException {
+        return post(path, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** GETs {@code base/pathAndQuery}; the query must already be encoded. */
+    Response get(String pathAndQuery) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(uri(pathAndQuery))
+                .timeout(REQUEST_TIMEOUT)
+                .header("Accept", FHIR_JSON)
+                .GET()
+                .build();
+        return send(request);
+    }
+
+    private Response send(HttpRequest request) throws IOException, InterruptedException {
+        HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+        return new Response(response.statusCode(), response.body());
+    }
+
+    private URI uri(String path) {
+        return path.isEmpty() ? base : URI.create(base + "/" + path);
+    }
+
+    /** A response: status and body. */
+    record Response(int status, String body) {
+
+        boolean ok() {
+            return status >= 200 && status < 300;
+        }
+
+        /** Status and the start of the body, for a failure message. */
+        String describe() {
+            String start = body.length() > 300 ? body.substring(0, 300) + "..." : body;
+            return "HTTP " + status + ": " + start.replaceAll("\\s+", " ");
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package health.vigil.benchmarks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+class HarnessOptionsTest {
+
+    private static final String[] REQUIRED = {
+        "--server-jar=server.jar",
+        "--cohort=cohort/fhir",
+        "--output=target/bench",
+        "--vigil-database-url=jdbc:postgresql://127.0.0.1:5432/a",
+        "--vanilla-database-url=jdbc:postgresql://127.0.0.1:5432/b"
+    };
+
+    @Test
+    void parse_requiredOnly_usesDocumentedDefaults() {
+        HarnessOptions options = HarnessOptions.parse(REQUIRED);
+
+        assertThat(options.serverJar()).isEqualTo(Path.of("server.jar"));
+        assertThat(options.clients()).isEqualTo(4);
+        assertThat(options.runs()).isEqualTo(3);
+        assertThat(options.ingestWarmupPercent()).isEqualTo(10);
+        assertThat(options.startupRuns()).isEqualTo(3);
+        assertThat(options.maxRunTime()).isEqualTo(Duration.ofSeconds(180));
+        assertThat(options.serverJavaOptions()).isEmpty();
+        assertThat(options.databaseUser()).isEqualTo("postgres");
+    }
+
+    @Test
+    void parse_serverJavaOptions_splitsOnWhitespace() {
+        HarnessOptions options = HarnessOptions.parse(append("--server-java-options= -Xmx2g  -XX:+UseG1GC "));
+
+        assertThat(options.serverJavaOptions()).containsExactly("-Xmx2g", "-XX:+UseG1GC");
+    }
+
+    @Test
+    void parse_unknownOption_failsNamingIt() {
+        assertThatThrownBy(() -> HarnessOptions.parse(append("--client=8")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--client");
+    }
+
+    @Test
+    void parse_missingRequiredOption_fails() {
+        assertThatThrownBy(() -> HarnessOptions.parse("--server-jar=server.jar"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("Missing required option");
+    }
+
+    @Test
+    void parse_sameDatabaseForBothServers_fails() {
+        assertThatThrownBy(
+                        () -> HarnessOptions.parse(append("--vanilla-database-url=jdbc:postgresql://127.0.0.1:5432/a")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("two different databases");
+    }
+
+    @Test
+    void parse_zeroRuns_fails() {
+        assertThatThrownBy(() -> HarnessOptions.parse(append("--runs=0")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--runs");
+    }
+
+    private static String[] append(String option) {
+        String[] args = Arrays.copyOf(REQUIRED, REQUIRED.length + 1);
+        args[REQUIRED.length] = option;
+        return args;
+    }
+}

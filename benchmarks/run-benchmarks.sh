@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# Reproduces Vigil's benchmark baseline: Vigil vs vanilla HAPI FHIR on PostgreSQL, side by side in
+# one run, plus start-up on embedded H2. Writes benchmarks/target/results.md (and results.json) and
+# prints the Markdown. See docs/benchmarks.md.
+#
+#   bash benchmarks/run-benchmarks.sh
+#
+# Every setting has a default and can be overridden through the environment, e.g. a quick smoke run:
+#   PATIENTS=10 RUNS=1 STARTUP_RUNS=1 bash benchmarks/run-benchmarks.sh
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+
+# Cohort (Synthea): PATIENTS living patients (Synthea adds the ones who died), seeded, so every
+# run with the same settings posts the same bundles.
+PATIENTS=${PATIENTS:-100}
+SEED=${SEED:-42}
+AGES=${AGES:-20-60}
+REFERENCE_DATE=${REFERENCE_DATE:-20250101}
+YEARS_OF_HISTORY=${YEARS_OF_HISTORY:-5}
+# Load
+CLIENTS=${CLIENTS:-4}
+RUNS=${RUNS:-3}
+INGEST_WARMUP_PERCENT=${INGEST_WARMUP_PERCENT:-10}
+OBSERVATION_POSTS=${OBSERVATION_POSTS:-1000}
+READS=${READS:-3000}
+SINGLE_CLIENT_READS=${SINGLE_CLIENT_READS:-500}
+SEARCHES=${SEARCHES:-1000}
+STARTUP_RUNS=${STARTUP_RUNS:-3}
+MAX_RUN_SECONDS=${MAX_RUN_SECONDS:-180}
+# Servers and database
+PORT=${PORT:-18080}
+SERVER_JAVA_OPTS=${SERVER_JAVA_OPTS:-}
+PGHOST=${PGHOST:-127.0.0.1}
+PGPORT=${PGPORT:-5432}
+PGUSER=${PGUSER:-postgres}
+VIGIL_DB=${VIGIL_DB:-vigil_bench_vigil}
+VANILLA_DB=${VANILLA_DB:-vigil_bench_vanilla}
+OUT=${OUT:-$ROOT/benchmarks/target}
+SKIP_BUILD=${SKIP_BUILD:-false}
+
+log() { printf '%s [run-benchmarks] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+SERVER_JAR=fhir-server/target/vigil-fhir-server-0.1.0-SNAPSHOT.jar
+HARNESS_CP="benchmarks/harness/target/vigil-benchmark-harness-0.1.0-SNAPSHOT.jar:benchmarks/harness/target/harness-lib/*"
+
+# 1. Build the server jar, Synthea's runtime and the harness.
+if [[ "$SKIP_BUILD" != true ]]; then
+  log "Building server, Synthea runtime and harness"
+  ./mvnw -B -q package -DskipTests -DskipITs -pl fhir-server,benchmarks/synthea,benchmarks/harness -am
+fi
+
+# 2. Generate the cohort once per set of parameters; later runs reuse it.
+COHORT="$OUT/cohort/p$PATIENTS-s$SEED-a$AGES-r$REFERENCE_DATE-y$YEARS_OF_HISTORY"
+if [[ ! -f "$COHORT/.complete" ]]; then
+  log "Generating Synthea cohort in $COHORT (a few minutes for 100 patients)"
+  rm -rf "$COHORT"
+  mkdir -p "$COHORT"
+  java -cp 'benchmarks/synthea/target/synthea-lib/*' App \
+    -p "$PATIENTS" -a "$AGES" -s "$SEED" -cs "$SEED" -r "$REFERENCE_DATE" -e "$REFERENCE_DATE" \
+    --exporter.baseDirectory="$COHORT" \
+    --exporter.years_of_history="$YEARS_OF_HISTORY" \
+    --exporter.ccda.export=false --exporter.csv.export=false \
+    --exporter.fhir.export=true --exporter.hospital.fhir.export=true --exporter.practitioner.fhir.export=true \
+    > "$COHORT/synthea.log" 2>&1 || { log "Synthea failed; see $COHORT/synthea.log"; exit 1; }
+  touch "$COHORT/.complete"
+else
+  log "Reusing cohort $COHORT"
+fi
+
+# 3. PostgreSQL: running, and one empty database per server.
+PSQL=(psql -h "$PGHOST" -p "$PGPORT" -U "$PGUSER" -d postgres -v ON_ERROR_STOP=1 -q)
+if ! pg_isready -h "$PGHOST" -p "$PGPORT" -q; then
+  if [[ "$PGHOST" == 127.0.0.1 ]] && command -v pg_ctlcluster > /dev/null && [[ -d /etc/postgresql ]]; then
+    version=$(ls /etc/postgresql | sort -n | tail -1)
+    log "Starting PostgreSQL $version cluster 'main'"
+    pg_ctlcluster --skip-systemctl-redirect "$version" main start
+  fi
+  for _ in $(seq 30); do pg_isready -h "$PGHOST" -p "$PGPORT" -q && break; sleep 1; done
+  pg_isready -h "$PGHOST" -p "$PGPORT" -q || { log "PostgreSQL is not reachable at $PGHOST:$PGPORT"; exit 1; }
+fi
+for db in "$VIGIL_DB" "$VANILLA_DB"; do
+  "${PSQL[@]}" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db"
+done
+log "Fresh databases $VIGIL_DB and $VANILLA_DB"
+
+# 4. Start the servers one after the other and run the workloads (the harness stops its servers).
+revision="$(git rev-parse --short HEAD 2> /dev/null || echo unknown)"
+if ! git diff --quiet HEAD 2> /dev/null; then revision="$revision with local changes"; fi
+export BENCHMARK_REVISION="$revision"
+BENCHMARK_DATABASE_VERSION="$("${PSQL[@]}" -tAc 'SHOW server_version' | cut -d' ' -f1)"
+export BENCHMARK_DATABASE_VERSION
+
+java -Xmx1g -cp "$HARNESS_CP" health.vigil.benchmarks.BenchmarkHarness \
+  --server-jar="$SERVER_JAR" \
+  --cohort="$COHORT/fhir" \
+  --output="$OUT" \
+  --vigil-database-url="jdbc:postgresql://$PGHOST:$PGPORT/$VIGIL_DB" \
+  --vanilla-database-url="jdbc:postgresql://$PGHOST:$PGPORT/$VANILLA_DB" \
+  --database-user="$PGUSER" \
+  --port="$PORT" \
+  --server-java-options="$SERVER_JAVA_OPTS" \
+  --clients="$CLIENTS" \
+  --runs="$RUNS" \
+  --ingest-warmup-percent="$INGEST_WARMUP_PERCENT" \
+  --observation-posts="$OBSERVATION_POSTS" \
+  --reads="$READS" \
+  --single-client-reads="$SINGLE_CLIENT_READS" \
+  --searches="$SEARCHES" \
+  --startup-runs="$STARTUP_RUNS" \
+  --max-run-seconds="$MAX_RUN_SECONDS" \
+  --seed="$SEED"
+
+cat "$OUT/results.md"
