@@ -18,7 +18,7 @@ class OperationsEndpointsIT extends ServerIT {
         assertThat(response.body())
                 .contains("\"resourceType\":\"CapabilityStatement\"")
                 .contains("\"fhirVersion\":\"4.0.1\"")
-                .contains("\"name\":\"Vigil\"");
+                .containsPattern("\"software\":\\{\"name\":\"Vigil\",\"version\":\"\\d+\\.\\d+\\.\\d+");
     }
 
     @Test
