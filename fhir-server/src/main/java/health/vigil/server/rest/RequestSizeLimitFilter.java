@@ -42,7 +42,8 @@ final class RequestSizeLimitFilter extends OncePerRequestFilter {
             reject(response);
             return;
         }
-        if (declared >= 0) {
+        if (declared >= 0 || request.getHeader("Transfer-Encoding") == null) {
+            // A declared length within the limit, or no body at all (GET, DELETE): nothing to count.
             chain.doFilter(request, response);
             return;
         }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
@@ -25,7 +26,7 @@ class BadInputIT extends ServerIT {
     void create_malformedJson_400WithOutcomeAndNothingStored() throws Exception {
         String family = family();
         HttpResponse<String> response =
-                post("Patient", "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"" + family + "\"");
+                fhirPost("Patient", "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"" + family + "\"");
 
         assertOutcome(response, 400, "");
         assertNothingStored(family);
@@ -33,15 +34,15 @@ class BadInputIT extends ServerIT {
 
     @Test
     void create_bodyOfAnotherResourceType_400NamingBothTypes() throws Exception {
-        HttpResponse<String> response =
-                post("Patient", "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"text\":\"x\"}}");
+        HttpResponse<String> response = fhirPost(
+                "Patient", "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"text\":\"x\"}}");
 
         assertOutcome(response, 400, "Observation");
     }
 
     @Test
     void create_unknownResourceType_4xxNamingTheType() throws Exception {
-        HttpResponse<String> response = post("Spaceship", "{\"resourceType\":\"Spaceship\"}");
+        HttpResponse<String> response = fhirPost("Spaceship", "{\"resourceType\":\"Spaceship\"}");
 
         assertThat(response.statusCode()).isBetween(400, 499);
         assertThat(outcomeText(response)).contains("Spaceship");
@@ -51,7 +52,7 @@ class BadInputIT extends ServerIT {
     void create_referenceToMissingResource_4xxNamingTheReferenceAndNothingStored() throws Exception {
         String missing = "Patient/missing-" + UUID.randomUUID().toString().substring(0, 8);
         String marker = "bad-ref-" + UUID.randomUUID();
-        HttpResponse<String> response = post(
+        HttpResponse<String> response = fhirPost(
                 "Observation",
                 "{\"resourceType\":\"Observation\",\"status\":\"final\",\"identifier\":[{\"system\":\""
                         + IDENTIFIER_SYSTEM + "\",\"value\":\"" + marker + "\"}],\"code\":{\"text\":\"x\"},"
@@ -67,7 +68,7 @@ class BadInputIT extends ServerIT {
         String family = family();
         // Larger than the default 32 MB limit.
         String padding = "x".repeat(33 * 1024 * 1024);
-        HttpResponse<String> response = post(
+        HttpResponse<String> response = fhirPost(
                 "Patient",
                 "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"" + family + "\",\"given\":[\"" + padding
                         + "\"]}]}");
@@ -77,9 +78,37 @@ class BadInputIT extends ServerIT {
     }
 
     @Test
+    void create_chunkedBodies_overLimitRefused413_withinLimitStored() throws Exception {
+        String family = family();
+        String big = "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"" + family + "\",\"given\":[\""
+                + "x".repeat(33 * 1024 * 1024) + "\"]}]}";
+        String small = "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"" + family + "\"}]}";
+
+        HttpResponse<String> refused = postChunked(big);
+        HttpResponse<String> stored = postChunked(small);
+
+        assertOutcome(refused, 413, "VGL-1001");
+        assertThat(stored.statusCode()).as(stored.body()).isEqualTo(201);
+        HttpResponse<String> search = fhirGet("Patient?family:exact=" + family + "&_summary=count");
+        assertThat(JSON.readTree(search.body()).get("total").asInt()).isEqualTo(1);
+    }
+
+    /** A POST without Content-Length (chunked transfer encoding). */
+    private HttpResponse<String> postChunked(String body) throws Exception {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        return http().send(
+                        HttpRequest.newBuilder(URI.create(fhirBase() + "/Patient"))
+                                .header("Content-Type", "application/fhir+json")
+                                .header("Accept", "application/fhir+json")
+                                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(bytes)))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
     void create_invalidVitalSign_422WithOutcomeAndNothingStored() throws Exception {
-        String patient =
-                created(post("Patient", "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"" + family() + "\"}]}"));
+        String patient = created(
+                fhirPost("Patient", "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"" + family() + "\"}]}"));
         String marker = "vs-" + UUID.randomUUID();
         String heartRateInKilograms = "{\"resourceType\":\"Observation\",\"status\":\"final\","
                 + "\"identifier\":[{\"system\":\"" + IDENTIFIER_SYSTEM + "\",\"value\":\"" + marker + "\"}],"
@@ -88,19 +117,19 @@ class BadInputIT extends ServerIT {
                 + "\"subject\":{\"reference\":\"" + patient + "\"},\"effectiveDateTime\":\"2024-01-01T10:00:00Z\","
                 + "\"valueQuantity\":{\"value\":72,\"unit\":\"kg\",\"system\":\"http://unitsofmeasure.org\",\"code\":\"kg\"}}";
 
-        HttpResponse<String> response = post("Observation", heartRateInKilograms);
+        HttpResponse<String> response = fhirPost("Observation", heartRateInKilograms);
 
         assertOutcome(response, 422, "VGL-1002");
         assertThat(outcomeText(response)).contains("/min");
         assertNoObservation(marker);
-        HttpResponse<String> fixed = post("Observation", heartRateInKilograms.replace("\"kg\"", "\"/min\""));
+        HttpResponse<String> fixed = fhirPost("Observation", heartRateInKilograms.replace("\"kg\"", "\"/min\""));
         assertThat(fixed.statusCode()).isEqualTo(201);
     }
 
     @Test
     void afterBadInput_serverKeepsServing() throws Exception {
-        post("Patient", "{not json");
-        HttpResponse<String> metadata = get("metadata");
+        fhirPost("Patient", "{not json");
+        HttpResponse<String> metadata = fhirGet("metadata");
 
         assertThat(metadata.statusCode()).isEqualTo(200);
         assertThat(metadata.body()).contains("CapabilityStatement");
@@ -111,14 +140,14 @@ class BadInputIT extends ServerIT {
     }
 
     private void assertNoObservation(String marker) throws Exception {
-        HttpResponse<String> search = get("Observation?identifier="
+        HttpResponse<String> search = fhirGet("Observation?identifier="
                 + URLEncoder.encode(IDENTIFIER_SYSTEM + "|" + marker, StandardCharsets.UTF_8) + "&_summary=count");
         assertThat(search.statusCode()).as(search.body()).isEqualTo(200);
         assertThat(JSON.readTree(search.body()).get("total").asInt()).isZero();
     }
 
     private void assertNothingStored(String family) throws Exception {
-        HttpResponse<String> search = get("Patient?family:exact=" + family + "&_summary=count");
+        HttpResponse<String> search = fhirGet("Patient?family:exact=" + family + "&_summary=count");
         assertThat(JSON.readTree(search.body()).get("total").asInt()).isZero();
     }
 
@@ -138,24 +167,5 @@ class BadInputIT extends ServerIT {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
         JsonNode body = JSON.readTree(response.body());
         return body.get("resourceType").asText() + "/" + body.get("id").asText();
-    }
-
-    private HttpResponse<String> post(String path, String body) throws Exception {
-        return http().send(
-                        HttpRequest.newBuilder(URI.create(fhirBase() + "/" + path))
-                                .header("Content-Type", "application/fhir+json")
-                                .header("Accept", "application/fhir+json")
-                                .POST(HttpRequest.BodyPublishers.ofString(body))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
-    }
-
-    private HttpResponse<String> get(String path) throws Exception {
-        return http().send(
-                        HttpRequest.newBuilder(URI.create(fhirBase() + "/" + path))
-                                .header("Accept", "application/fhir+json")
-                                .GET()
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -8,8 +8,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import health.vigil.server.it.FhirExamples.Example;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
@@ -157,7 +155,7 @@ class FhirExamplesRoundTripIT extends ServerIT {
             if (loadFailures.containsKey(example.key())) {
                 continue;
             }
-            HttpResponse<String> read = get(example.type() + "/" + example.id());
+            HttpResponse<String> read = fhirGet(example.type() + "/" + example.id());
             if (read.statusCode() != 200) {
                 roundTripFailures.put(example.key(), "read returned " + read.statusCode());
                 continue;
@@ -193,7 +191,7 @@ class FhirExamplesRoundTripIT extends ServerIT {
     private void load(List<Example> group, Map<String, String> failures) throws Exception {
         if (group.size() == 1) {
             Example example = group.get(0);
-            HttpResponse<String> response = put(example.type() + "/" + example.id(), example.json());
+            HttpResponse<String> response = fhirPut(example.type() + "/" + example.id(), example.json());
             if (response.statusCode() != 201 && response.statusCode() != 200) {
                 failures.put(example.key(), response.statusCode() + " " + abbreviate(response.body()));
             }
@@ -208,7 +206,7 @@ class FhirExamplesRoundTripIT extends ServerIT {
             entry.set("resource", JSON.readTree(example.json()));
             entry.putObject("request").put("method", "PUT").put("url", example.key());
         }
-        HttpResponse<String> response = post("", JSON.writeValueAsString(bundle));
+        HttpResponse<String> response = fhirPost("", JSON.writeValueAsString(bundle));
         if (response.statusCode() != 200) {
             for (Example example : group) {
                 failures.put(
@@ -216,28 +214,6 @@ class FhirExamplesRoundTripIT extends ServerIT {
                         "cycle transaction: " + response.statusCode() + " " + abbreviate(response.body()));
             }
         }
-    }
-
-    private HttpResponse<String> put(String path, String body) throws Exception {
-        return send(HttpRequest.newBuilder(URI.create(fhirBase() + "/" + path))
-                .PUT(HttpRequest.BodyPublishers.ofString(body))
-                .header("Content-Type", "application/fhir+json"));
-    }
-
-    private HttpResponse<String> post(String path, String body) throws Exception {
-        return send(HttpRequest.newBuilder(URI.create(fhirBase() + "/" + path))
-                .POST(HttpRequest.BodyPublishers.ofString(body))
-                .header("Content-Type", "application/fhir+json"));
-    }
-
-    private HttpResponse<String> get(String path) throws Exception {
-        return send(HttpRequest.newBuilder(URI.create(fhirBase() + "/" + path)).GET());
-    }
-
-    private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
-        return http().send(
-                        request.header("Accept", "application/fhir+json").build(),
-                        HttpResponse.BodyHandlers.ofString());
     }
 
     private static String abbreviate(String text) {

@@ -1,8 +1,6 @@
 package health.vigil.server.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.Iterator;
-import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 
@@ -53,18 +51,5 @@ final class JsonDiff {
     private static String abbreviate(JsonNode node) {
         String text = node.toString();
         return text.length() > 200 ? text.substring(0, 200) + "..." : text;
-    }
-
-    static int countFields(JsonNode node) {
-        int count = 0;
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            count += 1 + countFields(it.next().getValue());
-        }
-        for (JsonNode child : node) {
-            if (!node.isObject()) {
-                count += countFields(child);
-            }
-        }
-        return count;
     }
 }

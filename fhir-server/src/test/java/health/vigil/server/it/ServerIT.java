@@ -4,7 +4,10 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
 import health.vigil.server.VigilApplication;
+import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -42,7 +45,36 @@ abstract class ServerIT {
         return FHIR.newRestfulGenericClient(fhirBase());
     }
 
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    /** One HTTP client for all tests of the JVM: connections are reused. */
     static HttpClient http() {
-        return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        return HTTP;
+    }
+
+    /** GET {@code fhirBase()/path}, or an absolute URL the server gave (paging links), as FHIR JSON. */
+    HttpResponse<String> fhirGet(String pathOrUrl) throws Exception {
+        String url = pathOrUrl.startsWith("http") ? pathOrUrl : fhirBase() + "/" + pathOrUrl;
+        return send(HttpRequest.newBuilder(URI.create(url)).GET());
+    }
+
+    /** POST FHIR JSON to {@code fhirBase()/path} (an empty path posts to the base: transaction, batch). */
+    HttpResponse<String> fhirPost(String path, String body) throws Exception {
+        return send(HttpRequest.newBuilder(URI.create(path.isEmpty() ? fhirBase() : fhirBase() + "/" + path))
+                .header("Content-Type", "application/fhir+json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    /** PUT FHIR JSON to {@code fhirBase()/path}. */
+    HttpResponse<String> fhirPut(String path, String body) throws Exception {
+        return send(HttpRequest.newBuilder(URI.create(fhirBase() + "/" + path))
+                .header("Content-Type", "application/fhir+json")
+                .PUT(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+        return HTTP.send(
+                request.header("Accept", "application/fhir+json").build(), HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -207,24 +205,13 @@ class SyntheaCohortIT extends ServerIT {
     }
 
     private JsonNode getJson(String url) throws Exception {
-        HttpResponse<String> response = http().send(
-                        HttpRequest.newBuilder(URI.create(url))
-                                .header("Accept", "application/fhir+json")
-                                .GET()
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = fhirGet(url);
         assertThat(response.statusCode()).as("GET %s: %s", url, response.body()).isEqualTo(200);
         return JSON.readTree(response.body());
     }
 
     private JsonNode postBundle(Path file) throws Exception {
-        HttpResponse<String> response = http().send(
-                        HttpRequest.newBuilder(URI.create(fhirBase()))
-                                .header("Content-Type", "application/fhir+json")
-                                .header("Accept", "application/fhir+json")
-                                .POST(HttpRequest.BodyPublishers.ofFile(file))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = fhirPost("", Files.readString(file));
         assertThat(response.statusCode())
                 .as("POST %s: %s", file.getFileName(), abbreviate(response.body()))
                 .isEqualTo(200);
