@@ -1,0 +1,296 @@
+package health.vigil.interceptors.authorization;
+
+import static ca.uhn.fhir.rest.api.RestOperationTypeEnum.CREATE;
+import static ca.uhn.fhir.rest.api.RestOperationTypeEnum.DELETE;
+import static ca.uhn.fhir.rest.api.RestOperationTypeEnum.EXTENDED_OPERATION_INSTANCE;
+import static ca.uhn.fhir.rest.api.RestOperationTypeEnum.EXTENDED_OPERATION_SERVER;
+import static ca.uhn.fhir.rest.api.RestOperationTypeEnum.EXTENDED_OPERATION_TYPE;
+import static ca.uhn.fhir.rest.api.RestOperationTypeEnum.GET_PAGE;
+import static ca.uhn.fhir.rest.api.RestOperationTypeEnum.HISTORY_INSTANCE;
+import static ca.uhn.fhir.rest.api.RestOperationTypeEnum.HISTORY_SYSTEM;
+import static ca.uhn.fhir.rest.api.RestOperationTypeEnum.HISTORY_TYPE;
+import static ca.uhn.fhir.rest.api.RestOperationTypeEnum.META_ADD;
+import static ca.uhn.fhir.rest.api.RestOperationTypeEnum.META_DELETE;
+import static ca.uhn.fhir.rest.api.RestOperationTypeEnum.PATCH;
+import static ca.uhn.fhir.rest.api.RestOperationTypeEnum.READ;
+import static ca.uhn.fhir.rest.api.RestOperationTypeEnum.SEARCH_SYSTEM;
+import static ca.uhn.fhir.rest.api.RestOperationTypeEnum.SEARCH_TYPE;
+import static ca.uhn.fhir.rest.api.RestOperationTypeEnum.UPDATE;
+import static ca.uhn.fhir.rest.api.RestOperationTypeEnum.VREAD;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
+import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRule;
+import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleBuilderRuleOp;
+import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleBuilderRuleOpClassifier;
+import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleFinished;
+import ca.uhn.fhir.rest.server.interceptor.auth.RuleBuilder;
+import health.vigil.interceptors.authorization.SmartScope.Context;
+import health.vigil.interceptors.authorization.SmartScope.Permission;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.hl7.fhir.r4.model.Group;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Patient;
+
+/**
+ * Turns a caller's {@link AccessGrants} into HAPI authorization rules, evaluated in order by HAPI's
+ * {@code AuthorizationInterceptor}; anything no rule allows is denied. Each permission becomes rules
+ * limited to the REST operations it stands for:
+ *
+ * <table>
+ *   <caption>SMART permission to REST operations</caption>
+ *   <tr><th>permission</th><th>operations</th></tr>
+ *   <tr><td>{@code r}</td><td>read, vread, instance history, the resources an operation returns
+ *       ({@code $everything}), resources in a transaction or batch response</td></tr>
+ *   <tr><td>{@code s}</td><td>type search (and the resources it includes), paging, type and system
+ *       history</td></tr>
+ *   <tr><td>{@code c}</td><td>create (also inside transactions)</td></tr>
+ *   <tr><td>{@code u}</td><td>update, patch, {@code $meta-add}/{@code $meta-delete}</td></tr>
+ *   <tr><td>{@code d}</td><td>delete</td></tr>
+ * </table>
+ *
+ * <p>Patient-compartment reach uses HAPI's compartment rules; patient scopes also read the shared
+ * reference data that is in no patient's compartment ({@link #REFERENCE_TYPES}), because every record
+ * refers to it. Filters become HAPI filter rules, tested against each resource read or written.
+ * Operations: {@code $everything} needs {@code r} and {@code s} on every type ({@code *.rs});
+ * {@code $export} needs a {@code system/} scope with {@code r} (on every type, or on the exported
+ * {@code _type}s); terminology operations and type-level {@code $validate} (of a resource the client
+ * sends) are open to every caller with a resource scope.
+ */
+final class AuthorizationRules {
+
+    /** Types in no patient's compartment that patient scopes may still read: who and what a record refers to. */
+    static final Set<String> REFERENCE_TYPES = Set.of(
+            "Practitioner",
+            "PractitionerRole",
+            "Organization",
+            "Location",
+            "HealthcareService",
+            "Endpoint",
+            "Medication",
+            "Substance");
+
+    static final Set<RestOperationTypeEnum> READ_OPERATIONS = EnumSet.of(
+            READ,
+            VREAD,
+            HISTORY_INSTANCE,
+            EXTENDED_OPERATION_INSTANCE,
+            EXTENDED_OPERATION_TYPE,
+            EXTENDED_OPERATION_SERVER);
+    static final Set<RestOperationTypeEnum> SEARCH_OPERATIONS =
+            EnumSet.of(SEARCH_TYPE, SEARCH_SYSTEM, GET_PAGE, HISTORY_TYPE, HISTORY_SYSTEM);
+    static final Set<RestOperationTypeEnum> CREATE_OPERATIONS = EnumSet.of(CREATE);
+    static final Set<RestOperationTypeEnum> UPDATE_OPERATIONS = EnumSet.of(UPDATE, PATCH, META_ADD, META_DELETE);
+    static final Set<RestOperationTypeEnum> DELETE_OPERATIONS = EnumSet.of(DELETE);
+
+    private static final List<String> TERMINOLOGY_OPERATIONS =
+            List.of("$expand", "$lookup", "$validate-code", "$translate", "$subsumes");
+
+    private final FhirContext fhirContext;
+
+    AuthorizationRules(FhirContext fhirContext) {
+        this.fhirContext = fhirContext;
+    }
+
+    /** The rules for one caller; empty grants give only {@code metadata}. */
+    List<IAuthRule> rulesFor(AccessGrants access) {
+        List<IAuthRule> rules =
+                new ArrayList<>(new RuleBuilder().allow("metadata").metadata().build());
+        if (access.grants().isEmpty()) {
+            return rules;
+        }
+        for (Grant grant : access.grants()) {
+            rules.addAll(resourceRules(grant));
+        }
+        rules.addAll(everythingRules(access));
+        rules.addAll(exportRules(access));
+        for (String operation : TERMINOLOGY_OPERATIONS) {
+            rules.addAll(new RuleBuilder()
+                    .allow("terminology " + operation)
+                    .operation()
+                    .named(operation)
+                    .atAnyLevel()
+                    .andAllowAllResponses()
+                    .build());
+        }
+        // $validate of a resource the client sends: the answer is an OperationOutcome about that body only.
+        rules.addAll(new RuleBuilder()
+                .allow("$validate of a submitted resource")
+                .operation()
+                .named("$validate")
+                .onAnyType()
+                .andAllowAllResponses()
+                .build());
+        // A transaction or batch is allowed as a container; every entry is then judged by the rules above.
+        rules.addAll(new RuleBuilder()
+                .allow("transaction entries by the rules above")
+                .transaction()
+                .withAnyOperation()
+                .andApplyNormalRules()
+                .build());
+        return rules;
+    }
+
+    /** Whether a token's patient-compartment reach applies to {@code type} (else reference data or nothing). */
+    boolean inPatientCompartment(String type) {
+        return type.equals("Patient")
+                || !fhirContext
+                        .getResourceDefinition(type)
+                        .getSearchParamsForCompartmentName("Patient")
+                        .isEmpty();
+    }
+
+    private List<IAuthRule> resourceRules(Grant grant) {
+        List<IAuthRule> rules = new ArrayList<>();
+        SmartScope scope = grant.scope();
+        String name = scope.text();
+        if (grant.reach() instanceof Reach.PatientCompartment compartment) {
+            Optional<String> type = scope.resourceType();
+            if (type.isEmpty() || inPatientCompartment(type.get())) {
+                rules.addAll(permissionRules(grant, name, scope.resourceType(), grant.reach()));
+            }
+            if (type.isEmpty() || REFERENCE_TYPES.contains(type.get())) {
+                Set<String> referenceTypes = type.map(Set::of).orElse(REFERENCE_TYPES);
+                for (String referenceType : referenceTypes) {
+                    rules.addAll(readAndSearchRules(
+                            grant, name + " (reference data)", Optional.of(referenceType), new Reach.AnyResource()));
+                }
+            }
+            return rules;
+        }
+        return permissionRules(grant, name, scope.resourceType(), grant.reach());
+    }
+
+    private List<IAuthRule> permissionRules(Grant grant, String name, Optional<String> type, Reach reach) {
+        List<IAuthRule> rules = new ArrayList<>(readAndSearchRules(grant, name, type, reach));
+        if (grant.allows(Permission.CREATE)) {
+            rules.addAll(
+                    scoped(classify(new RuleBuilder().allow(name).create(), grant, type, reach), CREATE_OPERATIONS));
+        }
+        if (grant.allows(Permission.UPDATE)) {
+            rules.addAll(
+                    scoped(classify(new RuleBuilder().allow(name).write(), grant, type, reach), UPDATE_OPERATIONS));
+            // A PATCH has no body to judge on its way in; the rule above judges the patched resource
+            // (before and after) when it is stored.
+            rules.addAll(scoped(new RuleBuilder().allow(name).patch().allRequests(), EnumSet.of(PATCH)));
+        }
+        if (grant.allows(Permission.DELETE)) {
+            rules.addAll(
+                    scoped(classify(new RuleBuilder().allow(name).delete(), grant, type, reach), DELETE_OPERATIONS));
+        }
+        return rules;
+    }
+
+    private List<IAuthRule> readAndSearchRules(Grant grant, String name, Optional<String> type, Reach reach) {
+        List<IAuthRule> rules = new ArrayList<>();
+        if (grant.allows(Permission.READ)) {
+            rules.addAll(scoped(classify(new RuleBuilder().allow(name).read(), grant, type, reach), READ_OPERATIONS));
+        }
+        if (grant.allows(Permission.SEARCH)) {
+            rules.addAll(scoped(classify(new RuleBuilder().allow(name).read(), grant, type, reach), SEARCH_OPERATIONS));
+        }
+        return rules;
+    }
+
+    private static IAuthRuleFinished classify(
+            IAuthRuleBuilderRuleOp operation, Grant grant, Optional<String> type, Reach reach) {
+        IAuthRuleBuilderRuleOpClassifier applies =
+                type.map(operation::resourcesOfType).orElseGet(operation::allResources);
+        String filter = grant.scope().filterQuery();
+        if (reach instanceof Reach.PatientCompartment compartment) {
+            IdType patient = new IdType("Patient", compartment.patientId());
+            return filter.isEmpty()
+                    ? applies.inCompartment("Patient", patient)
+                    : applies.inCompartmentWithFilter("Patient", patient, filter);
+        }
+        return filter.isEmpty() ? applies.withAnyId() : applies.withFilter(filter);
+    }
+
+    private static List<IAuthRule> scoped(IAuthRuleFinished rule, Set<RestOperationTypeEnum> operations) {
+        return rule.build().stream()
+                .map(built -> (IAuthRule) new OperationScopedRule(built, operations))
+                .toList();
+    }
+
+    /** {@code Patient/[id]/$everything}: needs {@code *.rs}; its results are then judged one by one. */
+    private static List<IAuthRule> everythingRules(AccessGrants access) {
+        Optional<Reach> reach = access.wildcardReach(Permission.READ, Permission.SEARCH);
+        if (reach.isEmpty()) {
+            return List.of();
+        }
+        RuleBuilder rules = new RuleBuilder();
+        if (reach.get() instanceof Reach.PatientCompartment compartment) {
+            rules.allow("$everything on the own patient")
+                    .operation()
+                    .named("$everything")
+                    .onInstance(new IdType("Patient", compartment.patientId()))
+                    .andRequireExplicitResponseAuthorization();
+        } else {
+            rules.allow("$everything on any patient")
+                    .operation()
+                    .named("$everything")
+                    .onInstancesOfType(Patient.class)
+                    .andRequireExplicitResponseAuthorization()
+                    .andThen()
+                    .allow("$everything on all patients")
+                    .operation()
+                    .named("$everything")
+                    .onType(Patient.class)
+                    .andRequireExplicitResponseAuthorization();
+        }
+        return rules.build();
+    }
+
+    /**
+     * Bulk Data {@code $export} (system, Patient and Group level) for backend services: {@code system/}
+     * scopes with {@code r}, unfiltered (an NDJSON file cannot be filtered per scope). With {@code *}
+     * any types may be exported; otherwise the request must name its {@code _type}s, all granted.
+     */
+    private List<IAuthRule> exportRules(AccessGrants access) {
+        List<Grant> exportable = access.grants().stream()
+                .filter(grant -> grant.scope().context() == Context.SYSTEM)
+                .filter(grant -> grant.allows(Permission.READ) && !grant.isFiltered())
+                .toList();
+        if (exportable.isEmpty()) {
+            return List.of();
+        }
+        boolean anyType = exportable.stream().anyMatch(grant -> grant.scope().coversAllTypes());
+        Set<String> types = new LinkedHashSet<>();
+        exportable.forEach(grant -> grant.scope().resourceType().ifPresent(types::add));
+
+        // The bulk-export rule first: when the export job is about to start it decides on the requested
+        // types; the operation rules below would otherwise allow any export the moment it is asked for.
+        RuleBuilder rules = new RuleBuilder();
+        if (anyType) {
+            rules.allow("bulk export of any type").bulkExport().any();
+        } else {
+            rules.allow("bulk export of " + types).bulkExport().any().withResourceTypes(types);
+        }
+        rules.allow("$export on the server")
+                .operation()
+                .named("$export")
+                .onServer()
+                .andAllowAllResponses();
+        rules.allow("$export on all patients")
+                .operation()
+                .named("$export")
+                .onType(Patient.class)
+                .andAllowAllResponses();
+        rules.allow("$export on a group")
+                .operation()
+                .named("$export")
+                .onInstancesOfType(Group.class)
+                .andAllowAllResponses();
+        rules.allow("$export status")
+                .operation()
+                .named("$export-poll-status")
+                .onServer()
+                .andAllowAllResponses();
+        return rules.build();
+    }
+}
