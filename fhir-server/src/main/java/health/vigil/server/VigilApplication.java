@@ -15,6 +15,7 @@ import org.springframework.boot.autoconfigure.elasticsearch.ElasticsearchClientA
 import org.springframework.boot.autoconfigure.elasticsearch.ElasticsearchRestClientAutoConfiguration;
 import org.springframework.boot.autoconfigure.flyway.FlywayAutoConfiguration;
 import org.springframework.boot.autoconfigure.orm.jpa.HibernateJpaAutoConfiguration;
+import org.springframework.boot.autoconfigure.security.servlet.UserDetailsServiceAutoConfiguration;
 import org.springframework.boot.autoconfigure.thymeleaf.ThymeleafAutoConfiguration;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.context.annotation.Import;
@@ -35,7 +36,9 @@ import org.springframework.context.annotation.Import;
             // On the classpath through HAPI, but not used unless configured.
             ElasticsearchClientAutoConfiguration.class,
             ElasticsearchRestClientAutoConfiguration.class,
-            ThymeleafAutoConfiguration.class
+            ThymeleafAutoConfiguration.class,
+            // Users are the identity provider's business: no in-memory user with a generated password.
+            UserDetailsServiceAutoConfiguration.class
         })
 @ConfigurationPropertiesScan
 @Import({

@@ -2,14 +2,19 @@ package health.vigil.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import health.vigil.interceptors.api.InterceptorErrors;
 import java.util.Arrays;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 class VigilErrorsTest {
 
     @Test
-    void codes_areUniqueAndWellFormed() {
-        assertThat(Arrays.stream(VigilErrors.values()).map(VigilErrors::code))
+    void codes_areUniqueAndWellFormed_acrossModules() {
+        Stream<String> server = Arrays.stream(VigilErrors.values()).map(VigilErrors::code);
+        Stream<String> interceptors = Arrays.stream(InterceptorErrors.values()).map(InterceptorErrors::code);
+
+        assertThat(Stream.concat(server, interceptors))
                 .doesNotHaveDuplicates()
                 .allMatch(code -> code.matches("VGL-\\d{4}"));
     }
@@ -17,5 +22,6 @@ class VigilErrorsTest {
     @Test
     void message_startsWithTheCode() {
         assertThat(VigilErrors.PAYLOAD_TOO_LARGE.message("too big")).isEqualTo("VGL-1001: too big");
+        assertThat(InterceptorErrors.SCOPE_DENIED.message("no")).isEqualTo("VGL-1101: no");
     }
 }

@@ -14,6 +14,7 @@ import ca.uhn.fhir.rest.server.interceptor.LoggingInterceptor;
 import ca.uhn.fhir.rest.server.interceptor.ResponseHighlighterInterceptor;
 import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
+import health.vigil.interceptors.api.RestfulServerCustomizer;
 import health.vigil.server.VigilServerProperties;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Meta;
@@ -41,6 +42,7 @@ class FhirRestConfiguration {
             BulkDataExportProvider bulkDataExportProvider,
             ValueSetOperationProvider valueSetOperationProvider,
             ObjectProvider<BuildProperties> buildProperties,
+            ObjectProvider<RestfulServerCustomizer> customizers,
             VigilServerProperties properties) {
         RestfulServer server = new RestfulServer(systemDao.getContext());
         server.setServerName("Vigil");
@@ -65,6 +67,8 @@ class FhirRestConfiguration {
 
         server.registerInterceptor(new ResponseHighlighterInterceptor());
         server.registerInterceptor(requestLog());
+        // Vigil's modules contribute their interceptors (authorization, ...) here.
+        customizers.orderedStream().forEach(customizer -> customizer.customize(server));
         return server;
     }
 

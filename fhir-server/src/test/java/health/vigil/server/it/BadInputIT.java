@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;
-import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -97,7 +96,7 @@ class BadInputIT extends ServerIT {
     private HttpResponse<String> postChunked(String body) throws Exception {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         return http().send(
-                        HttpRequest.newBuilder(URI.create(fhirBase() + "/Patient"))
+                        authorized(fhirBase() + "/Patient")
                                 .header("Content-Type", "application/fhir+json")
                                 .header("Accept", "application/fhir+json")
                                 .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(bytes)))

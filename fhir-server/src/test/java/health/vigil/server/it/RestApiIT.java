@@ -9,8 +9,6 @@ import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -394,7 +392,7 @@ class RestApiIT extends ServerIT {
     /** Kicks off a bulk export and returns its status URL. */
     private String kickOffExport(String kickOff) throws Exception {
         HttpResponse<String> accepted = http().send(
-                        HttpRequest.newBuilder(URI.create(fhirBase() + "/" + kickOff))
+                        authorized(fhirBase() + "/" + kickOff)
                                 .header("Accept", "application/fhir+json")
                                 .header("Prefer", "respond-async")
                                 .GET()
@@ -410,16 +408,14 @@ class RestApiIT extends ServerIT {
         HttpResponse<String> poll;
         do {
             Thread.sleep(1000);
-            poll = http().send(
-                            HttpRequest.newBuilder(URI.create(status)).GET().build(),
-                            HttpResponse.BodyHandlers.ofString());
+            poll = http().send(authorized(status).GET().build(), HttpResponse.BodyHandlers.ofString());
         } while (poll.statusCode() == 202 && Instant.now().isBefore(deadline));
         assertThat(poll.statusCode()).as(poll.body()).isEqualTo(200);
         JsonNode manifest = JSON.readTree(poll.body());
         List<String> lines = new ArrayList<>();
         for (JsonNode output : manifest.get("output")) {
             HttpResponse<String> file = http().send(
-                            HttpRequest.newBuilder(URI.create(output.get("url").asText()))
+                            authorized(output.get("url").asText())
                                     .header("Accept", "application/fhir+ndjson")
                                     .GET()
                                     .build(),

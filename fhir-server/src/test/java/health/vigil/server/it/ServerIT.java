@@ -3,12 +3,17 @@ package health.vigil.server.it;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
+import ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor;
 import health.vigil.server.VigilApplication;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -16,19 +21,40 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * Base of the end-to-end tests: one Vigil server per test JVM (every subclass shares this Spring
- * configuration, so the context is started once), reached only through HTTP.
+ * configuration, so the context is started once), reached only through HTTP, in {@code smart} security
+ * mode with tokens from the in-JVM {@link TestIssuer}. Requests made through the helpers here carry a
+ * backend-service token with {@code system/*.cruds}; authorization tests mint their own tokens.
  */
-@SpringBootTest(classes = VigilApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(classes = VigilApplication.class, webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT)
 abstract class ServerIT {
 
     static final FhirContext FHIR = FhirContext.forR4Cached();
+
+    /** Fixed before the server starts, because the tokens' audience (the FHIR base URL) names it. */
+    static final int PORT = freePort();
+
+    static final String FHIR_BASE = "http://127.0.0.1:" + PORT + "/fhir";
+
+    private static final String ADMIN_TOKEN = TestIssuer.shared()
+            .token(FHIR_BASE, "system/*.cruds")
+            .expiresAt(Instant.now().plus(Duration.ofHours(6)))
+            .sign();
 
     @LocalServerPort
     int port;
 
     @DynamicPropertySource
-    static void database(DynamicPropertyRegistry registry) {
+    static void serverProperties(DynamicPropertyRegistry registry) {
         ItDatabase.serverProperties().forEach((key, value) -> registry.add(key, () -> value));
+        TestIssuer issuer = TestIssuer.shared();
+        registry.add("server.port", () -> PORT);
+        registry.add("vigil.security.mode", () -> "smart");
+        registry.add("vigil.security.issuer", issuer::issuer);
+        registry.add("vigil.security.fhir-base-url", () -> FHIR_BASE);
+        registry.add("vigil.security.introspection.client-id", () -> TestIssuer.INTROSPECTION_CLIENT);
+        registry.add("vigil.security.introspection.client-secret", () -> TestIssuer.INTROSPECTION_SECRET);
+        // Every request asks the issuer, so a revocation shows on the very next request.
+        registry.add("vigil.security.introspection.cache-ttl", () -> "0s");
     }
 
     String serverUrl() {
@@ -39,10 +65,17 @@ abstract class ServerIT {
         return serverUrl() + "/fhir";
     }
 
+    /** The token the helpers send: a backend service with {@code system/*.cruds}. */
+    static String adminToken() {
+        return ADMIN_TOKEN;
+    }
+
     IGenericClient client() {
         FHIR.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
         FHIR.getRestfulClientFactory().setSocketTimeout(600_000);
-        return FHIR.newRestfulGenericClient(fhirBase());
+        IGenericClient client = FHIR.newRestfulGenericClient(fhirBase());
+        client.registerInterceptor(new BearerTokenAuthInterceptor(ADMIN_TOKEN));
+        return client;
     }
 
     private static final HttpClient HTTP =
@@ -53,22 +86,27 @@ abstract class ServerIT {
         return HTTP;
     }
 
+    /** A request to an absolute URL carrying the admin token. */
+    static HttpRequest.Builder authorized(String url) {
+        return HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + ADMIN_TOKEN);
+    }
+
     /** GET {@code fhirBase()/path}, or an absolute URL the server gave (paging links), as FHIR JSON. */
     HttpResponse<String> fhirGet(String pathOrUrl) throws Exception {
         String url = pathOrUrl.startsWith("http") ? pathOrUrl : fhirBase() + "/" + pathOrUrl;
-        return send(HttpRequest.newBuilder(URI.create(url)).GET());
+        return send(authorized(url).GET());
     }
 
     /** POST FHIR JSON to {@code fhirBase()/path} (an empty path posts to the base: transaction, batch). */
     HttpResponse<String> fhirPost(String path, String body) throws Exception {
-        return send(HttpRequest.newBuilder(URI.create(path.isEmpty() ? fhirBase() : fhirBase() + "/" + path))
+        return send(authorized(path.isEmpty() ? fhirBase() : fhirBase() + "/" + path)
                 .header("Content-Type", "application/fhir+json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
     /** PUT FHIR JSON to {@code fhirBase()/path}. */
     HttpResponse<String> fhirPut(String path, String body) throws Exception {
-        return send(HttpRequest.newBuilder(URI.create(fhirBase() + "/" + path))
+        return send(authorized(fhirBase() + "/" + path)
                 .header("Content-Type", "application/fhir+json")
                 .PUT(HttpRequest.BodyPublishers.ofString(body)));
     }
@@ -76,5 +114,13 @@ abstract class ServerIT {
     private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
         return HTTP.send(
                 request.header("Accept", "application/fhir+json").build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }
