@@ -82,15 +82,12 @@ public final class RealmScopesGenerator {
     }
 
     private static ObjectNode clientScope(String name) {
-        String description = SmartScopes.description(name);
         ObjectNode scope = JSON.createObjectNode();
         scope.put("name", name);
-        scope.put("description", "SMART: " + description + ".");
+        scope.put("description", "SMART: " + SmartScopes.description(name) + ".");
         scope.put("protocol", "openid-connect");
-        ObjectNode attributes = scope.putObject("attributes");
-        attributes.put("include.in.token.scope", "true");
-        attributes.put("display.on.consent.screen", "true");
-        attributes.put("consent.screen.text", description);
+        // No attributes: Keycloak's defaults (in the token's scope, on the consent screen under its
+        // name) are what SMART needs, and every attribute row costs import time (auto-flushes).
         return scope;
     }
 }
