@@ -150,6 +150,16 @@ public final class OAuthFlows {
             return status == 200 && json.containsKey("access_token");
         }
 
+        /**
+         * The response without its tokens: what to assert on, so a failing assertion does not print
+         * tokens into the test reports.
+         */
+        public Map<String, Object> parameters() {
+            Map<String, Object> parameters = new LinkedHashMap<>(json);
+            parameters.keySet().removeAll(List.of("access_token", "refresh_token", "id_token"));
+            return parameters;
+        }
+
         public String accessToken() {
             return (String) json.get("access_token");
         }

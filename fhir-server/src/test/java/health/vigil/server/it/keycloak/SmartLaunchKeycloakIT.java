@@ -27,7 +27,7 @@ class SmartLaunchKeycloakIT {
         TokenResponse response = flows.patientLaunch("openid fhirUser launch/patient patient/*.rs offline_access");
 
         assertThat(response.ok()).as("%s", response).isTrue();
-        assertThat(response.json())
+        assertThat(response.parameters())
                 .containsEntry("patient", "vigil-demo-patient")
                 .containsEntry("need_patient_banner", true)
                 .containsEntry("smart_style_url", keycloak.publicUrl() + "/apps/smart-style.json")
@@ -61,7 +61,7 @@ class SmartLaunchKeycloakIT {
         TokenResponse response = flows.patientLaunch("openid fhirUser patient/Observation.rs");
 
         assertThat(response.ok()).as("%s", response).isTrue();
-        assertThat(response.json()).doesNotContainKeys("patient", "need_patient_banner", "smart_style_url");
+        assertThat(response.parameters()).doesNotContainKeys("patient", "need_patient_banner", "smart_style_url");
         assertThat(response.accessTokenClaims())
                 .doesNotContainKey("patient")
                 .containsEntry("fhirUser", "Patient/vigil-demo-patient");
@@ -86,6 +86,21 @@ class SmartLaunchKeycloakIT {
     }
 
     @Test
+    void patientLaunch_audParameterOfAnotherServer_isIgnoredAndTheTokenStaysForVigil() {
+        // Stock Keycloak does not check SMART's aud parameter: the audience comes from the realm.
+        OAuthFlows.Pkce pkce = OAuthFlows.Pkce.s256();
+        Map<String, String> parameters = flows.authorizeParameters(OAuthFlows.PATIENT_APP, "openid patient/*.rs", pkce);
+        parameters.put("aud", "https://other.example/fhir");
+
+        OAuthFlows.AuthorizationResponse authorization = flows.authorize(parameters, OAuthFlows.PATIENT_ANN);
+        TokenResponse response =
+                flows.exchangeCode(OAuthFlows.PATIENT_APP, authorization.code().orElseThrow(), pkce.verifier());
+
+        assertThat(OAuthFlows.strings(response.accessTokenClaims().get("aud")))
+                .containsExactlyInAnyOrder(keycloak.fhirBaseUrl(), OAuthFlows.FHIR_SERVER);
+    }
+
+    @Test
     void clinicianLaunch_userScopes_returnThePractitionerAsFhirUser() {
         TokenResponse response = flows.clinicianLaunch("openid fhirUser user/*.cruds user/Patient.rs online_access");
 
@@ -102,7 +117,7 @@ class SmartLaunchKeycloakIT {
         TokenResponse response = flows.clinicianLaunch("openid launch/patient user/*.rs");
 
         assertThat(response.ok()).as("%s", response).isTrue();
-        assertThat(response.json()).doesNotContainKey("patient").containsEntry("need_patient_banner", true);
+        assertThat(response.parameters()).doesNotContainKey("patient").containsEntry("need_patient_banner", true);
         assertThat(response.accessTokenClaims()).doesNotContainKey("patient");
     }
 

@@ -27,7 +27,7 @@ class TokenLifecycleKeycloakIT {
 
         assertThat(refreshed.ok()).as("%s", refreshed).isTrue();
         assertThat(refreshed.accessToken()).isNotEqualTo(launch.accessToken());
-        assertThat(refreshed.json()).containsEntry("patient", "vigil-demo-patient");
+        assertThat(refreshed.parameters()).containsEntry("patient", "vigil-demo-patient");
         assertThat(refreshed.accessTokenClaims()).containsEntry("patient", "vigil-demo-patient");
         assertThat(flows.introspect(refreshed.accessToken()).active()).isTrue();
     }
