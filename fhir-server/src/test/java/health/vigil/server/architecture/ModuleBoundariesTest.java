@@ -34,6 +34,7 @@ class ModuleBoundariesTest {
             "vigil-ingestion", Set.of("vigil-terminology"),
             "vigil-operations", Set.of("vigil-terminology"),
             "vigil-smart-apps", Set.of(),
+            "vigil-keycloak", Set.of(),
             "vigil-fhir-server",
                     Set.of(
                             "vigil-terminology",
@@ -41,6 +42,7 @@ class ModuleBoundariesTest {
                             "vigil-ingestion",
                             "vigil-operations",
                             "vigil-smart-apps",
+                            "vigil-keycloak",
                             "vigil-synthea"),
             "vigil-synthea", Set.of(),
             "vigil-benchmark-harness", Set.of());
@@ -52,6 +54,7 @@ class ModuleBoundariesTest {
             "ingestion", "health.vigil.ingestion",
             "operations", "health.vigil.operations",
             "smart-apps", "health.vigil.smartapps",
+            "keycloak", "health.vigil.keycloak",
             "fhir-server", "health.vigil.server");
 
     /** Poms that only aggregate modules and carry no code. */
@@ -97,6 +100,7 @@ class ModuleBoundariesTest {
                         "vigil-ingestion",
                         "vigil-operations",
                         "vigil-smart-apps",
+                        "vigil-keycloak",
                         "vigil-fhir-server");
         actual.forEach((module, dependencies) -> {
             assertThat(dependencies).as("dependencies of %s", module).doesNotContain("vigil-fhir-server");
