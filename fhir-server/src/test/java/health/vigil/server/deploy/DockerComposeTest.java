@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import health.vigil.server.VigilServerProperties;
+import health.vigil.server.security.VigilSecurityProperties;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
@@ -39,10 +40,12 @@ class DockerComposeTest {
 
     private static final String POSTGRES = "postgres";
     private static final String VIGIL = "vigil";
+    private static final String KEYCLOAK = "keycloak";
 
     private static Path moduleDir;
     private static Map<String, Object> compose;
     private static String dockerfile;
+    private static String keycloakDockerfile;
 
     @BeforeAll
     static void readFiles() throws IOException {
@@ -52,11 +55,55 @@ class DockerComposeTest {
                 : Path.of("fhir-server").toAbsolutePath();
         compose = yaml(moduleDir.resolveSibling("docker-compose.yml"));
         dockerfile = Files.readString(moduleDir.resolve("Dockerfile"));
+        keycloakDockerfile = Files.readString(moduleDir.resolveSibling("keycloak/Dockerfile"));
     }
 
     @Test
-    void services_composeFile_includePostgresAndVigil() {
-        assertThat(map(compose, "services")).containsKeys(POSTGRES, VIGIL);
+    void services_composeFile_includePostgresKeycloakAndVigil() {
+        assertThat(map(compose, "services")).containsKeys(POSTGRES, KEYCLOAK, VIGIL);
+    }
+
+    @Test
+    void keycloak_realmAndProvider_areTheRepositorysAndVigilTrustsThatRealm() throws Exception {
+        Map<String, String> keycloak = environment(service(KEYCLOAK));
+        Map<String, String> vigil = environment(service(VIGIL));
+        Path root = moduleDir.getParent();
+        JsonNode realm = new ObjectMapper()
+                .readTree(root.resolve("keycloak/realm/vigil-realm.json").toFile());
+        String providerArtifact = artifactId(root.resolve("keycloak/pom.xml"));
+
+        assertThat(root.resolve(String.valueOf(map(service(KEYCLOAK), "build").get("dockerfile"))))
+                .isRegularFile();
+        assertThat(instructions(keycloakDockerfile, "COPY"))
+                .anyMatch(copy ->
+                        copy.startsWith("keycloak/target/" + providerArtifact + "-*.jar /opt/keycloak/providers/"))
+                .anyMatch(copy -> copy.startsWith("keycloak/realm/vigil-realm.json /opt/keycloak/data/import/"));
+        assertThat(instructions(keycloakDockerfile, "CMD"))
+                .singleElement()
+                .asString()
+                .contains("--import-realm");
+
+        String realmName = realm.get("realm").asText();
+        assertThat(vigil)
+                .containsEntry("VIGIL_SECURITY_MODE", "smart")
+                .containsEntry("VIGIL_SECURITY_ISSUER", keycloak.get("KC_HOSTNAME") + "/realms/" + realmName)
+                .containsEntry("VIGIL_SECURITY_FHIR_BASE_URL", keycloak.get("VIGIL_FHIR_BASE_URL"));
+        URI backchannel = URI.create(vigil.get("VIGIL_SECURITY_ISSUER_BACKCHANNEL_URL"));
+        assertThat(backchannel.getHost()).as("the keycloak service's host name").isEqualTo(KEYCLOAK);
+        assertThat(backchannel.getPath()).isEqualTo("/realms/" + realmName);
+        JsonNode introspectionClient = null;
+        for (JsonNode client : realm.get("clients")) {
+            if (client.get("clientId").asText().equals(vigil.get("VIGIL_SECURITY_INTROSPECTION_CLIENT_ID"))) {
+                introspectionClient = client;
+            }
+        }
+        assertThat(introspectionClient)
+                .as("the introspection client is in the realm")
+                .isNotNull();
+        assertThat(vigil.get("VIGIL_SECURITY_INTROSPECTION_CLIENT_SECRET"))
+                .isEqualTo(introspectionClient.get("secret").asText());
+        assertThat(String.valueOf(list(service(KEYCLOAK), "ports").get(0)))
+                .endsWith(":" + URI.create(keycloak.get("KC_HOSTNAME")).getPort() + ":8080");
     }
 
     @Test
@@ -98,7 +145,8 @@ class DockerComposeTest {
 
         assertThat(vigilVariables).isNotEmpty();
         assertThat(vigilVariables)
-                .as("VIGIL_* variables of docker-compose.yml and the Dockerfile that are no vigil.server.* setting")
+                .as("VIGIL_* variables of docker-compose.yml and the Dockerfile that are no vigil.server.* or"
+                        + " vigil.security.* setting")
                 .filteredOn(name -> !known.contains(name))
                 .isEmpty();
     }
@@ -197,13 +245,17 @@ class DockerComposeTest {
 
     // --- vigil.server.* as environment variables ---
 
-    /** Every leaf of {@link VigilServerProperties} in both environment forms Spring's relaxed binding accepts. */
+    /**
+     * Every leaf of {@link VigilServerProperties} and {@link VigilSecurityProperties} in both environment
+     * forms Spring's relaxed binding accepts.
+     */
     private static Set<String> vigilServerEnvironmentNames() {
-        String prefix = VigilServerProperties.class
-                .getAnnotation(ConfigurationProperties.class)
-                .prefix();
         Set<String> names = new HashSet<>();
-        collectLeaves(VigilServerProperties.class, prefix, names);
+        for (Class<?> properties : List.of(VigilServerProperties.class, VigilSecurityProperties.class)) {
+            String prefix =
+                    properties.getAnnotation(ConfigurationProperties.class).prefix();
+            collectLeaves(properties, prefix, names);
+        }
         Set<String> environmentNames = new HashSet<>();
         for (String name : names) {
             // data-directory: DATA_DIRECTORY, and DATADIRECTORY as Spring's documentation writes it.
@@ -272,10 +324,13 @@ class DockerComposeTest {
         return names;
     }
 
-    /** The arguments of each Dockerfile instruction with this keyword, continuation lines joined. */
+    /** The arguments of each server Dockerfile instruction with this keyword, continuation lines joined. */
     private static List<String> instructions(String keyword) {
-        return dockerfile
-                .replace("\\\n", " ")
+        return instructions(dockerfile, keyword);
+    }
+
+    private static List<String> instructions(String file, String keyword) {
+        return file.replace("\\\n", " ")
                 .lines()
                 .map(String::strip)
                 .filter(line -> line.startsWith(keyword + " "))

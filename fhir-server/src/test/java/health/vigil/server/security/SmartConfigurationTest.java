@@ -2,8 +2,13 @@ package health.vigil.server.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class SmartConfigurationTest {
@@ -21,6 +26,22 @@ class SmartConfigurationTest {
         assertThat(document.get("capabilities"))
                 .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST)
                 .contains("launch-standalone", "permission-v2");
+    }
+
+    @Test
+    void defaultScopesSupported_allExistInTheRepositorysRealm() throws Exception {
+        Path realmFile = Files.exists(Path.of("../keycloak/realm/vigil-realm.json"))
+                ? Path.of("../keycloak/realm/vigil-realm.json")
+                : Path.of("keycloak/realm/vigil-realm.json");
+        Set<String> realmScopes = new HashSet<>(Set.of("openid"));
+        new ObjectMapper()
+                .readTree(realmFile.toFile())
+                .get("clientScopes")
+                .forEach(scope -> realmScopes.add(scope.get("name").asText()));
+
+        assertThat(SecuritySettingsTest.bind(Map.of()).smart().scopesSupported())
+                .as("Keycloak refuses a request for a scope it does not know")
+                .allMatch(realmScopes::contains);
     }
 
     @Test

@@ -46,8 +46,12 @@ public final class KeycloakServer {
     private static final Duration START_TIMEOUT = Duration.ofMinutes(4);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
-    /** The realm's FHIR base URL when nothing else is asked for ({@code VIGIL_FHIR_BASE_URL}'s default). */
-    public static final String DEFAULT_FHIR_BASE_URL = "http://localhost:8080/fhir";
+    /**
+     * The FHIR base URL of the Vigil server the Keycloak tier runs against ({@link VigilWithKeycloakIT}):
+     * a free loopback port, fixed for this test JVM, so that the flow tests and that server share one
+     * Keycloak whose tokens carry this audience.
+     */
+    public static final String DEFAULT_FHIR_BASE_URL = "http://127.0.0.1:" + freePortOrFail() + "/fhir";
 
     /** The running servers by FHIR base URL, in the order they started. */
     private static final Map<String, KeycloakServer> SHARED = new LinkedHashMap<>();
@@ -310,6 +314,14 @@ public final class KeycloakServer {
                     + " pre-integration-test phase, which provides it");
         }
         return directory;
+    }
+
+    private static int freePortOrFail() {
+        try {
+            return freePort();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static int freePort() throws IOException {
