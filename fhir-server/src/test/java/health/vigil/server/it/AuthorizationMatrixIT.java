@@ -52,6 +52,7 @@ class AuthorizationMatrixIT extends ServerIT {
         put(glucose("me-disposable", "me"));
         put(glucose("writer-glucose", "writer"));
         put(glucose("writer-disposable", "writer"));
+        put(glucose("writer-disposable-2", "writer"));
         put(condition("me-cond", "me"));
         put(condition("other-cond", "other"));
 
@@ -71,6 +72,8 @@ class AuthorizationMatrixIT extends ServerIT {
         token("user/Observation.rs practitioner", null, dr, "user/Observation.rs");
         token("user/*.rs patient user", null, "Patient/" + me, "user/*.rs");
         token("user/*.cruds without fhirUser", null, null, "user/*.cruds");
+        token("user/Observation.cruds practitioner", null, dr, "user/Observation.cruds");
+        token("system/Observation.cruds", null, null, "system/Observation.cruds");
         token("system/*.rs", null, null, "system/*.rs");
         token("system/Observation.rs", null, null, "system/Observation.rs");
         token("no resource scopes", me, null, "openid", "fhirUser", "launch/patient");
@@ -113,7 +116,12 @@ class AuthorizationMatrixIT extends ServerIT {
                 cell("patient/*.rs", "GET", "Observation/_history", 403),
                 cell("patient/*.rs", "GET", "_history", 403),
                 cell("system/*.rs", "GET", "Observation/" + id("other-hr") + "/_history", 200)
-                        .ids("other-hr"));
+                        .ids("other-hr"),
+                cell("user/*.rs practitioner", "GET", "Observation/" + id("other-hr") + "/_history/1", 200),
+                cell("user/*.rs practitioner", "GET", "Observation/" + id("other-hr") + "/_history", 200)
+                        .ids("other-hr"),
+                cell("user/*.rs patient user", "GET", "Observation/" + id("other-hr") + "/_history/1", 403),
+                cell("system/Observation.rs", "GET", "Condition/" + id("other-cond") + "/_history", 403));
     }
 
     @TestFactory
@@ -212,7 +220,20 @@ class AuthorizationMatrixIT extends ServerIT {
                 cell("patient writer", "DELETE", "Observation/" + id("other-glucose"), 403),
                 cell("patient/Observation.rs", "DELETE", "Observation/" + id("me-disposable"), 403),
                 cell("patient writer", "DELETE", "Observation/" + id("me-disposable"), 403),
-                cell("patient writer", "DELETE", "Observation/" + id("writer-disposable"), 200));
+                cell("patient writer", "DELETE", "Observation/" + id("writer-disposable"), 200),
+                // Practitioners and backend services write any patient's data (here the writer's, so the
+                // exact result sets of the other cells stay as they are).
+                cell("user/Observation.cruds practitioner", "POST", "Observation", 201)
+                        .body(glucose(null, "writer")),
+                cell("user/Observation.cruds practitioner", "PUT", "Observation/" + id("writer-glucose"), 200)
+                        .body(glucose("writer-glucose", "writer")),
+                cell("user/Observation.cruds practitioner", "POST", "Condition", 403)
+                        .body(condition(null, "writer")),
+                cell("user/*.cruds without fhirUser", "POST", "Observation", 403)
+                        .body(glucose(null, "writer")),
+                cell("system/Observation.cruds", "POST", "Observation", 201).body(glucose(null, "writer")),
+                cell("system/Observation.cruds", "DELETE", "Observation/" + id("writer-disposable-2"), 200),
+                cell("system/*.rs", "POST", "Observation", 403).body(glucose(null, "writer")));
     }
 
     @TestFactory
@@ -484,7 +505,7 @@ class AuthorizationMatrixIT extends ServerIT {
     }
 
     private String condition(String name, String patient) {
-        return "{\"resourceType\":\"Condition\",\"id\":\"" + id(name) + "\","
+        return "{\"resourceType\":\"Condition\"," + (name == null ? "" : "\"id\":\"" + id(name) + "\",")
                 + "\"code\":{\"text\":\"Hypertension\"},\"subject\":{\"reference\":\"Patient/" + id(patient) + "\"}}";
     }
 
