@@ -6,6 +6,7 @@ import ca.uhn.fhir.jpa.searchparam.matcher.SearchParamMatcher;
 import ca.uhn.fhir.rest.server.interceptor.auth.IAuthorizationSearchParamMatcher;
 import health.vigil.interceptors.api.AccessContextResolver;
 import health.vigil.interceptors.api.RestfulServerCustomizer;
+import health.vigil.server.VigilErrors;
 import jakarta.servlet.http.HttpServletResponse;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -66,7 +67,7 @@ class SmartSecurityConfiguration {
                                 response,
                                 HttpServletResponse.SC_FORBIDDEN,
                                 "forbidden",
-                                health.vigil.server.VigilErrors.ACCESS_DENIED.message(denied.getMessage()))));
+                                VigilErrors.ACCESS_DENIED.message(denied.getMessage()))));
         return http.build();
     }
 
