@@ -64,15 +64,21 @@ final class JwtDecoders {
     }
 
     private static JWKSource<SecurityContext> keySource(VigilSecurityProperties properties) {
+        // Nimbus requires each of these to be shorter than the cache lifetime; the defaults (5 s, 30 s,
+        // 30 s) shrink with a short key-cache.
+        long lifetime = properties.keyCache().toMillis();
+        long refreshTimeout = Math.min(READ_TIMEOUT_MILLIS, lifetime / 4);
+        long refreshAhead = Math.min(30_000, lifetime / 4);
+        long minFetchInterval = Math.min(30_000, lifetime / 2);
         try {
             return JWKSourceBuilder.create(
                             URI.create(properties.jwksBackchannel()).toURL(),
                             new DefaultResourceRetriever(
                                     CONNECT_TIMEOUT_MILLIS, READ_TIMEOUT_MILLIS, JWKS_SIZE_LIMIT_BYTES))
-                    .cache(properties.keyCache().toMillis(), READ_TIMEOUT_MILLIS)
-                    .refreshAheadCache(true)
+                    .cache(lifetime, refreshTimeout)
+                    .refreshAheadCache(refreshAhead, false)
                     .outageTolerant(properties.keyOutageTolerance().toMillis())
-                    .rateLimited(true)
+                    .rateLimited(minFetchInterval)
                     .build();
         } catch (MalformedURLException e) {
             throw new InvalidSecuritySettingsException(

@@ -3,6 +3,7 @@ package health.vigil.server.security;
 import health.vigil.server.security.VigilSecurityProperties.Mode;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -82,6 +83,12 @@ final class SecuritySettings {
                 problems.add("vigil.security.jws-algorithms may hold RS256/384/512, PS256/384/512 and"
                         + " ES256/384/512 only, not '" + algorithm + "'");
             }
+        }
+        if (properties.keyCache().compareTo(Duration.ofSeconds(1)) < 0) {
+            problems.add("vigil.security.key-cache must be at least 1s, was " + properties.keyCache());
+        }
+        if (properties.keyOutageTolerance().isNegative()) {
+            problems.add("vigil.security.key-outage-tolerance must not be negative");
         }
         if (properties.clockSkew().isNegative() || properties.clockSkew().toMinutes() > 5) {
             problems.add("vigil.security.clock-skew must be between 0s and 5m, was " + properties.clockSkew());

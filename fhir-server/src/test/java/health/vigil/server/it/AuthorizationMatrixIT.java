@@ -376,6 +376,17 @@ class AuthorizationMatrixIT extends ServerIT {
             if (status >= 400) {
                 JsonNode outcome = JSON.readTree(response.body());
                 assertThat(outcome.get("resourceType").asText()).isEqualTo("OperationOutcome");
+                if (status == 403
+                        && outcome.get("issue")
+                                .get(0)
+                                .get("diagnostics")
+                                .asText()
+                                .startsWith("VGL-")) {
+                    assertThat(response.headers().firstValue("WWW-Authenticate"))
+                            .get()
+                            .asString()
+                            .contains("error=\"insufficient_scope\"");
+                }
                 if (diagnostics != null) {
                     assertThat(outcome.get("issue").get(0).get("diagnostics").asText())
                             .startsWith(diagnostics);

@@ -5,7 +5,6 @@ import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
-import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import ca.uhn.fhir.rest.server.interceptor.auth.AuthorizationConstants;
 import health.vigil.interceptors.api.InterceptorErrors;
 import health.vigil.interceptors.authorization.SmartScope.Filter;
@@ -43,7 +42,7 @@ final class SearchConfinementInterceptor {
         }
         if (operation == RestOperationTypeEnum.SEARCH_SYSTEM) {
             if (confinement.compartment(access.get(), Optional.empty()).isPresent()) {
-                throw new ForbiddenOperationException(InterceptorErrors.SEARCH_NOT_CONFINABLE.message(
+                throw SmartAuthorizationInterceptor.insufficientScope(InterceptorErrors.SEARCH_NOT_CONFINABLE.message(
                         "a search across all resource types cannot be confined to the token's patient"));
             }
             return;
@@ -52,8 +51,9 @@ final class SearchConfinementInterceptor {
         confinement
                 .deniedParameter(access.get(), type, request.getParameters().keySet())
                 .ifPresent(denied -> {
-                    throw new ForbiddenOperationException(InterceptorErrors.SEARCH_PARAMETER_DENIED.message(
-                            "the access token's scopes do not permit this search: " + denied));
+                    throw SmartAuthorizationInterceptor.insufficientScope(
+                            InterceptorErrors.SEARCH_PARAMETER_DENIED.message(
+                                    "the access token's scopes do not permit this search: " + denied));
                 });
         confinement.filter(access.get(), type).ifPresent(filter -> addParameter(request, filter));
     }

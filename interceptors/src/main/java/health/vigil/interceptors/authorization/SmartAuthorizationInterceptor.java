@@ -44,7 +44,17 @@ final class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
                 ? "request"
                 : request.getRestOperationType().getCode();
         String on = Objects.toString(request.getResourceName(), "the server");
-        throw new ForbiddenOperationException(InterceptorErrors.SCOPE_DENIED.message(
+        throw insufficientScope(InterceptorErrors.SCOPE_DENIED.message(
                 "the access token's scopes do not permit this " + what + " on " + on + " or a resource it touches"));
+    }
+
+    /** 403 with the RFC 6750 challenge a client can act on: ask for a token with more scopes. */
+    static ForbiddenOperationException insufficientScope(String message) {
+        ForbiddenOperationException denied = new ForbiddenOperationException(message);
+        denied.addResponseHeader(
+                "WWW-Authenticate",
+                "Bearer realm=\"vigil\", error=\"insufficient_scope\", error_description=\""
+                        + message.replace("\"", "'") + "\"");
+        return denied;
     }
 }
