@@ -93,24 +93,18 @@ final class AuthorizationRules {
 
     private final FhirContext fhirContext;
 
+    /** Rules that are the same for every caller: built once, HAPI's rules hold no per-request state. */
+    private final List<IAuthRule> metadataRules;
+
+    private final List<IAuthRule> callerIndependentRules;
+
     AuthorizationRules(FhirContext fhirContext) {
         this.fhirContext = fhirContext;
-    }
-
-    /** The rules for one caller; empty grants give only {@code metadata}. */
-    List<IAuthRule> rulesFor(AccessGrants access) {
-        List<IAuthRule> rules =
-                new ArrayList<>(new RuleBuilder().allow("metadata").metadata().build());
-        if (access.grants().isEmpty()) {
-            return rules;
-        }
-        for (Grant grant : access.grants()) {
-            rules.addAll(resourceRules(grant));
-        }
-        rules.addAll(everythingRules(access));
-        rules.addAll(exportRules(access));
+        this.metadataRules =
+                List.copyOf(new RuleBuilder().allow("metadata").metadata().build());
+        List<IAuthRule> common = new ArrayList<>();
         for (String operation : TERMINOLOGY_OPERATIONS) {
-            rules.addAll(new RuleBuilder()
+            common.addAll(new RuleBuilder()
                     .allow("terminology " + operation)
                     .operation()
                     .named(operation)
@@ -119,7 +113,7 @@ final class AuthorizationRules {
                     .build());
         }
         // $validate of a resource the client sends: the answer is an OperationOutcome about that body only.
-        rules.addAll(new RuleBuilder()
+        common.addAll(new RuleBuilder()
                 .allow("$validate of a submitted resource")
                 .operation()
                 .named("$validate")
@@ -127,12 +121,32 @@ final class AuthorizationRules {
                 .andAllowAllResponses()
                 .build());
         // A transaction or batch is allowed as a container; every entry is then judged by the rules above.
-        rules.addAll(new RuleBuilder()
+        common.addAll(new RuleBuilder()
                 .allow("transaction entries by the rules above")
                 .transaction()
                 .withAnyOperation()
                 .andApplyNormalRules()
                 .build());
+        this.callerIndependentRules = List.copyOf(common);
+    }
+
+    /** The rules for a request without a verified caller: only {@code metadata}. */
+    List<IAuthRule> anonymousRules() {
+        return metadataRules;
+    }
+
+    /** The rules for one caller; empty grants give only {@code metadata}. */
+    List<IAuthRule> rulesFor(AccessGrants access) {
+        if (access.grants().isEmpty()) {
+            return metadataRules;
+        }
+        List<IAuthRule> rules = new ArrayList<>(metadataRules);
+        for (Grant grant : access.grants()) {
+            rules.addAll(resourceRules(grant));
+        }
+        rules.addAll(everythingRules(access));
+        rules.addAll(exportRules(access));
+        rules.addAll(callerIndependentRules);
         return rules;
     }
 

@@ -7,7 +7,6 @@ import ca.uhn.fhir.rest.server.interceptor.auth.AuthorizationConstants;
 import ca.uhn.fhir.rest.server.interceptor.auth.AuthorizationInterceptor;
 import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRule;
 import ca.uhn.fhir.rest.server.interceptor.auth.PolicyEnum;
-import ca.uhn.fhir.rest.server.interceptor.auth.RuleBuilder;
 import health.vigil.interceptors.api.InterceptorErrors;
 import java.util.List;
 import java.util.Objects;
@@ -32,10 +31,7 @@ final class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
 
     @Override
     public List<IAuthRule> buildRuleList(RequestDetails request) {
-        return callerAccess
-                .of(request)
-                .map(rules::rulesFor)
-                .orElseGet(() -> new RuleBuilder().allow("metadata").metadata().build());
+        return callerAccess.of(request).map(rules::rulesFor).orElseGet(rules::anonymousRules);
     }
 
     @Override
