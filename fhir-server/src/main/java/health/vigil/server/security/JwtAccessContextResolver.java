@@ -6,6 +6,7 @@ import health.vigil.interceptors.api.AccessContextResolver;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.springframework.security.core.Authentication;
@@ -15,8 +16,9 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
 
 /**
  * The caller of a FHIR request, from the bearer token Spring Security verified on this thread:
- * {@code scope} (or {@code scp}), {@code patient}, {@code fhirUser}, {@code azp} (or {@code client_id})
- * and {@code sub}.
+ * {@code scope} (or {@code scp}), {@code patient}, {@code fhirUser}, {@code azp} (or {@code client_id}),
+ * {@code sub}, and the user's roles from Keycloak's {@code realm_access.roles} or a plain {@code roles}
+ * claim.
  */
 final class JwtAccessContextResolver implements AccessContextResolver {
 
@@ -39,7 +41,20 @@ final class JwtAccessContextResolver implements AccessContextResolver {
                 clientId,
                 scopes(jwt),
                 Optional.ofNullable(jwt.getClaimAsString("patient")),
-                Optional.ofNullable(jwt.getClaimAsString("fhirUser")));
+                Optional.ofNullable(jwt.getClaimAsString("fhirUser")),
+                roles(jwt));
+    }
+
+    private static Set<String> roles(Jwt jwt) {
+        Set<String> roles = new LinkedHashSet<>();
+        Object realmAccess = jwt.getClaim("realm_access");
+        if (realmAccess instanceof Map<?, ?> access && access.get("roles") instanceof Collection<?> list) {
+            list.forEach(role -> roles.add(String.valueOf(role)));
+        }
+        if (jwt.getClaim("roles") instanceof Collection<?> list) {
+            list.forEach(role -> roles.add(String.valueOf(role)));
+        }
+        return roles;
     }
 
     private static Set<String> scopes(Jwt jwt) {

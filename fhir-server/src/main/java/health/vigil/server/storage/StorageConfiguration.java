@@ -104,10 +104,15 @@ class StorageConfiguration {
         return jpa;
     }
 
+    /**
+     * The embedded database. {@code WRITE_DELAY=0}: H2 writes every commit to its file at once; by
+     * default it waits up to 500 ms, so a killed process lost commits it had already confirmed (the
+     * audit crash test found answered requests without their audit record).
+     */
     static String embeddedH2Url(Path dataDirectory) {
         Path database =
                 ensureDirectory(dataDirectory.toAbsolutePath().normalize()).resolve("vigil");
-        return "jdbc:h2:file:" + database + ";DB_CLOSE_ON_EXIT=FALSE";
+        return "jdbc:h2:file:" + database + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
     }
 
     private static Path ensureDirectory(Path directory) {

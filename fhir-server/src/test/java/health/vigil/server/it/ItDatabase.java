@@ -50,6 +50,15 @@ final class ItDatabase {
         return "postgres".equals(System.getProperty(DATABASE_PROPERTY, "h2"));
     }
 
+    /**
+     * Settings for a second, separate server (a child process a test starts): its own data directory
+     * and, on PostgreSQL, its own fresh database on the same PostgreSQL server.
+     */
+    static Map<String, String> separateServerProperties() {
+        serverProperties();
+        return create();
+    }
+
     private static Map<String, String> create() {
         Map<String, String> result = new LinkedHashMap<>();
         result.put("vigil.server.data-directory", newDataDirectory().toString());
@@ -78,7 +87,10 @@ final class ItDatabase {
                 "vigil_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         try (Connection admin = DriverManager.getConnection(url, user, password);
                 Statement statement = admin.createStatement()) {
-            dropLeftovers(statement);
+            if (properties == null) {
+                // Only before this JVM's first database: later ones (a child server's) must not drop it.
+                dropLeftovers(statement);
+            }
             statement.execute("CREATE DATABASE " + database);
         } catch (SQLException e) {
             throw new IllegalStateException(

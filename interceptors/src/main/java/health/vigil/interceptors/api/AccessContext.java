@@ -16,16 +16,30 @@ import java.util.Set;
  * @param patient the launch-context patient (the token's {@code patient} claim), as a plain id
  * @param fhirUser the user's own FHIR resource (the {@code fhirUser} claim) as {@code Type/id}, e.g.
  *     {@code Practitioner/123}
+ * @param roles the user's roles in the identity provider (Keycloak's {@code realm_access.roles}, or a
+ *     {@code roles} claim); consent reads them to decide who may break the glass
  */
 public record AccessContext(
-        String subject, String clientId, Set<String> scopes, Optional<String> patient, Optional<String> fhirUser) {
+        String subject,
+        String clientId,
+        Set<String> scopes,
+        Optional<String> patient,
+        Optional<String> fhirUser,
+        Set<String> roles) {
 
     public AccessContext {
         Objects.requireNonNull(subject, "subject");
         Objects.requireNonNull(clientId, "clientId");
         scopes = Set.copyOf(scopes);
+        roles = Set.copyOf(roles);
         patient = patient.filter(id -> !id.isBlank()).map(AccessContext::idPart);
         fhirUser = fhirUser.filter(reference -> !reference.isBlank()).map(AccessContext::typeAndId);
+    }
+
+    /** A caller without identity-provider roles. */
+    public AccessContext(
+            String subject, String clientId, Set<String> scopes, Optional<String> patient, Optional<String> fhirUser) {
+        this(subject, clientId, scopes, patient, fhirUser, Set.of());
     }
 
     /** {@code Patient/123} or {@code 123} becomes {@code 123}. */

@@ -52,29 +52,67 @@ final class AuditChain {
      * in the sequence.
      */
     Verification verify(List<AuditEvent> events) {
-        String previous = GENESIS;
-        long expected = 1;
+        Verifier verifier = verifier(0, GENESIS);
         for (AuditEvent event : events) {
+            Optional<Verification> broken = verifier.accept(event);
+            if (broken.isPresent()) {
+                return broken.get();
+            }
+        }
+        return verifier.intact();
+    }
+
+    /**
+     * A walk of the chain that starts after the event {@code afterSequence} with hash {@code previous}
+     * (0 and {@link #GENESIS} for the start of the trail, the retention anchor otherwise); events are
+     * fed in sequence order.
+     */
+    Verifier verifier(long afterSequence, String previous) {
+        return new Verifier(afterSequence + 1, previous);
+    }
+
+    /** Checks events one by one, holding only the previous hash. */
+    final class Verifier {
+        private long expected;
+        private String previous;
+
+        private Verifier(long expected, String previous) {
+            this.expected = expected;
+            this.previous = previous;
+        }
+
+        /** The broken link this event makes, or empty if it fits. */
+        Optional<Verification> accept(AuditEvent event) {
             Optional<Link> link = link(event);
             String id = event.getIdElement().getIdPart();
             if (link.isEmpty()) {
-                return Verification.broken(expected, id, "the event carries no chain link", previous);
+                return Optional.of(Verification.broken(expected, id, "the event carries no chain link", previous));
             }
             if (link.get().sequence() != expected) {
-                return Verification.broken(
-                        expected, id, "sequence " + link.get().sequence() + " follows " + (expected - 1), previous);
+                return Optional.of(Verification.broken(
+                        expected, id, "sequence " + link.get().sequence() + " follows " + (expected - 1), previous));
             }
             if (!link.get().previous().equals(previous)) {
-                return Verification.broken(
-                        expected, id, "its predecessor hash is not the previous event's hash", previous);
+                return Optional.of(Verification.broken(
+                        expected, id, "its predecessor hash is not the previous event's hash", previous));
             }
             if (!link.get().hash().equals(hash(event, previous))) {
-                return Verification.broken(expected, id, "its content does not match its hash", previous);
+                return Optional.of(Verification.broken(expected, id, "its content does not match its hash", previous));
             }
             previous = link.get().hash();
             expected++;
+            return Optional.empty();
         }
-        return new Verification(true, expected - 1, previous, Optional.empty(), Optional.empty(), Optional.empty());
+
+        /** The result when every event fed fitted. */
+        Verification intact() {
+            return new Verification(true, expected - 1, previous, Optional.empty(), Optional.empty(), Optional.empty());
+        }
+
+        /** The sequence number the next event must have. */
+        long expected() {
+            return expected;
+        }
     }
 
     /** The chain link an event carries, if any. */
@@ -122,7 +160,7 @@ final class AuditChain {
      * The result of walking the chain.
      *
      * @param intact every event fits
-     * @param verified how many events were verified before the first broken link (all, if intact)
+     * @param verified the sequence number of the last event that fits (the newest, if intact)
      * @param head the hash of the last verified event: keep it to anchor the chain
      * @param brokenAt the sequence number where the chain breaks
      * @param brokenEvent the id of the event that breaks it

@@ -62,9 +62,21 @@ record AuditRecord(
             String networkAddress) {}
 
     /**
-     * @param decision {@code PERMIT}, {@code DENY} or {@code BREAK_GLASS}
-     * @param consent the Consent that decided ({@code Consent/1}), if one did
+     * @param decision {@code PERMIT} (nothing withheld), {@code PARTIAL} (some resources withheld),
+     *     {@code DENY} (the resource asked for withheld) or {@code BREAK_GLASS} (emergency access)
+     * @param consent the Consent that decided ({@code Consent/1}), if one did: for a denial the first
+     *     denying one, for break-glass the first one it overrode
      * @param provision where in it ({@code provision.provision[0]})
+     * @param hidden how many resources consent withheld
      */
-    record ConsentNote(String decision, Optional<String> consent, Optional<String> provision) {}
+    record ConsentNote(String decision, Optional<String> consent, Optional<String> provision, int hidden) {
+
+        ConsentNote(String decision, Optional<String> consent, Optional<String> provision) {
+            this(decision, consent, provision, 0);
+        }
+
+        boolean breakGlass() {
+            return "BREAK_GLASS".equals(decision);
+        }
+    }
 }

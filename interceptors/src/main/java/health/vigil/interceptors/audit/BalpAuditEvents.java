@@ -39,6 +39,8 @@ final class BalpAuditEvents {
     static final String SUBJECT_SYSTEM = "https://vigil.health/fhir/sid/oauth-subject";
     /** The detail type that carries the consent decision on the Consent entity. */
     static final String CONSENT_DECISION = "consent-decision";
+    /** The policy an agent acts under when it breaks the glass; {@code AuditEvent?policy=} finds them. */
+    static final String BREAK_GLASS_POLICY = health.vigil.interceptors.api.AuditStorage.BREAK_GLASS_POLICY;
 
     private static final Map<String, AuditEventAction> ACTIONS = Map.ofEntries(
             Map.entry("create", AuditEventAction.C),
@@ -106,6 +108,11 @@ final class BalpAuditEvents {
                     .setRequestor(true)
                     .setNetwork(network(requester.networkAddress()));
         }
+        if (record.consent().map(AuditRecord.ConsentNote::breakGlass).orElse(false)) {
+            event.getAgent().stream()
+                    .filter(AuditEventAgentComponent::getRequestor)
+                    .forEach(agent -> agent.addPolicy(BREAK_GLASS_POLICY));
+        }
         event.addAgent()
                 .setType(new CodeableConcept(new Coding(DICOM, "110152", "Destination Role ID")))
                 .setWho(new Reference().setDisplay(serverName))
@@ -145,7 +152,8 @@ final class BalpAuditEvents {
             entity.addDetail()
                     .setType(CONSENT_DECISION)
                     .setValue(new org.hl7.fhir.r4.model.StringType(consent.decision()
-                            + consent.provision().map(path -> " " + path).orElse("")));
+                            + consent.provision().map(path -> " " + path).orElse("")
+                            + (consent.hidden() > 0 ? " (" + consent.hidden() + " withheld)" : "")));
         });
         return event;
     }

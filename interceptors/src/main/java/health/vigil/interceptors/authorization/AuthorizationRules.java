@@ -33,6 +33,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.hl7.fhir.r4.model.Consent;
 import org.hl7.fhir.r4.model.Group;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Patient;
@@ -146,6 +147,8 @@ final class AuthorizationRules {
         }
         rules.addAll(everythingRules(access));
         rules.addAll(exportRules(access));
+        rules.addAll(consentEvaluationRules(access));
+        rules.addAll(auditVerificationRules(access));
         rules.addAll(callerIndependentRules);
         return rules;
     }
@@ -258,6 +261,48 @@ final class AuthorizationRules {
                     .andRequireExplicitResponseAuthorization();
         }
         return rules.build();
+    }
+
+    /**
+     * {@code Consent/$evaluate}: needs unfiltered read of Consent (the answer names the Consent and
+     * provision that decide). The operation itself confines a caller in a patient context to that
+     * patient's resources.
+     */
+    private static List<IAuthRule> consentEvaluationRules(AccessGrants access) {
+        boolean readsConsents = access.grants().stream()
+                .anyMatch(grant -> grant.covers("Consent") && grant.allows(Permission.READ) && !grant.isFiltered());
+        if (!readsConsents) {
+            return List.of();
+        }
+        return new RuleBuilder()
+                .allow("Consent/$evaluate")
+                .operation()
+                .named("$evaluate")
+                .onType(Consent.class)
+                .andAllowAllResponses()
+                .build();
+    }
+
+    /**
+     * {@code $verify-audit}: walks the whole trail, so it needs unfiltered read of AuditEvent beyond a
+     * single patient ({@code user/AuditEvent.r}, {@code system/AuditEvent.r} or wider).
+     */
+    private static List<IAuthRule> auditVerificationRules(AccessGrants access) {
+        boolean readsWholeTrail = access.grants().stream()
+                .anyMatch(grant -> grant.covers("AuditEvent")
+                        && grant.allows(Permission.READ)
+                        && !grant.isFiltered()
+                        && grant.reachesAnyResource());
+        if (!readsWholeTrail) {
+            return List.of();
+        }
+        return new RuleBuilder()
+                .allow("$verify-audit")
+                .operation()
+                .named("$verify-audit")
+                .onServer()
+                .andAllowAllResponses()
+                .build();
     }
 
     /**

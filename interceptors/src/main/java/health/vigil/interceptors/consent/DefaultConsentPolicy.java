@@ -1,7 +1,7 @@
 package health.vigil.interceptors.consent;
 
 /** What applies to a patient's data when none of their active Consents says anything about it. */
-enum DefaultConsentPolicy {
+public enum DefaultConsentPolicy {
     /** Shared unless the patient opted out: permitted (the default). */
     OPT_OUT,
     /** Not shared unless the patient opted in: denied. */

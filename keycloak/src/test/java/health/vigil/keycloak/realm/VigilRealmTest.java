@@ -136,9 +136,11 @@ class VigilRealmTest {
 
     @Test
     void audienceScope_addsTheFhirBaseUrlAndTheResourceServerClient() {
-        List<JsonNode> mappers = list(scopes.get("vigil-fhir-audience").path("protocolMappers"));
+        List<JsonNode> mappers = list(scopes.get("vigil-fhir-audience").path("protocolMappers")).stream()
+                .filter(mapper -> mapper.path("protocolMapper").asText().equals("oidc-audience-mapper"))
+                .toList();
 
-        assertThat(mappers).allSatisfy(mapper -> {
+        assertThat(mappers).hasSize(2).allSatisfy(mapper -> {
             assertThat(mapper.path("protocolMapper").asText()).isEqualTo("oidc-audience-mapper");
             assertThat(mapper.path("config").path("access.token.claim").asText())
                     .isEqualTo("true");
@@ -154,6 +156,28 @@ class VigilRealmTest {
                         mapper.path("config").path("included.client.audience").asText())
                 .contains("vigil-fhir-server");
         assertThat(clients).containsKey("vigil-fhir-server");
+    }
+
+    @Test
+    void audienceScope_carriesRealmRoles_soTheServerCanAllowBreakGlass() {
+        JsonNode roles = list(scopes.get("vigil-fhir-audience").path("protocolMappers")).stream()
+                .filter(mapper -> mapper.path("protocolMapper").asText().equals("oidc-usermodel-realm-role-mapper"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(roles.path("config").path("claim.name").asText()).isEqualTo("realm_access.roles");
+        assertThat(roles.path("config").path("access.token.claim").asText()).isEqualTo("true");
+        assertThat(roles.path("config").path("introspection.token.claim").asText())
+                .isEqualTo("true");
+        assertThat(list(realm.path("roles").path("realm")))
+                .extracting(role -> role.path("name").asText())
+                .contains("vigil-break-glass");
+        JsonNode drSmith = list(realm.path("users")).stream()
+                .filter(user -> user.path("username").asText().equals("dr.smith"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(list(drSmith.path("realmRoles")))
+                .extracting(JsonNode::asText)
+                .contains("vigil-break-glass");
     }
 
     @Test
