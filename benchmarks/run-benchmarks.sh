@@ -7,6 +7,10 @@
 #
 # Every setting has a default and can be overridden through the environment, e.g. a quick smoke run:
 #   PATIENTS=10 RUNS=1 STARTUP_RUNS=1 bash benchmarks/run-benchmarks.sh
+#
+# SUITE=privacy compares Vigil with consent + audit on and off instead (both in smart mode with
+# tokens); its report goes to benchmarks/target/privacy/results.md:
+#   SUITE=privacy bash benchmarks/run-benchmarks.sh
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -29,15 +33,24 @@ SINGLE_CLIENT_READS=${SINGLE_CLIENT_READS:-500}
 SEARCHES=${SEARCHES:-1000}
 STARTUP_RUNS=${STARTUP_RUNS:-3}
 MAX_RUN_SECONDS=${MAX_RUN_SECONDS:-180}
+# Which comparison: baseline (Vigil vs vanilla HAPI) or privacy (consent + audit on vs off)
+SUITE=${SUITE:-baseline}
 # Servers and database
 PORT=${PORT:-18080}
 SERVER_JAVA_OPTS=${SERVER_JAVA_OPTS:-}
 PGHOST=${PGHOST:-127.0.0.1}
 PGPORT=${PGPORT:-5432}
 PGUSER=${PGUSER:-postgres}
-VIGIL_DB=${VIGIL_DB:-vigil_bench_vigil}
-VANILLA_DB=${VANILLA_DB:-vigil_bench_vanilla}
-OUT=${OUT:-$ROOT/benchmarks/target}
+if [[ "$SUITE" == privacy ]]; then
+  VIGIL_DB=${VIGIL_DB:-vigil_bench_privacy_on}
+  VANILLA_DB=${VANILLA_DB:-vigil_bench_privacy_off}
+  OUT=${OUT:-$ROOT/benchmarks/target/privacy}
+else
+  VIGIL_DB=${VIGIL_DB:-vigil_bench_vigil}
+  VANILLA_DB=${VANILLA_DB:-vigil_bench_vanilla}
+  OUT=${OUT:-$ROOT/benchmarks/target}
+fi
+COHORTS=${COHORTS:-$ROOT/benchmarks/target/cohort}
 SKIP_BUILD=${SKIP_BUILD:-false}
 
 log() { printf '%s [run-benchmarks] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
@@ -52,7 +65,7 @@ if [[ "$SKIP_BUILD" != true ]]; then
 fi
 
 # 2. Generate the cohort once per set of parameters; later runs reuse it.
-COHORT="$OUT/cohort/p$PATIENTS-s$SEED-a$AGES-r$REFERENCE_DATE-y$YEARS_OF_HISTORY"
+COHORT="$COHORTS/p$PATIENTS-s$SEED-a$AGES-r$REFERENCE_DATE-y$YEARS_OF_HISTORY"
 if [[ ! -f "$COHORT/.complete" ]]; then
   log "Generating Synthea cohort in $COHORT (a few minutes for 100 patients)"
   rm -rf "$COHORT"
@@ -110,6 +123,7 @@ java -Xmx1g -cp "$HARNESS_CP" health.vigil.benchmarks.BenchmarkHarness \
   --searches="$SEARCHES" \
   --startup-runs="$STARTUP_RUNS" \
   --max-run-seconds="$MAX_RUN_SECONDS" \
-  --seed="$SEED"
+  --seed="$SEED" \
+  --suite="$SUITE"
 
 cat "$OUT/results.md"

@@ -32,6 +32,9 @@ public final class BenchmarkHarness {
     /** Start-up work (schedulers, caches) settles a few seconds after readiness; RSS is read then. */
     private static final Duration IDLE_SETTLE = Duration.ofSeconds(5);
 
+    /** The user the privacy suite's requests come from. */
+    private static final String PRACTITIONER = "Practitioner/benchmark-practitioner";
+
     private final HarnessOptions options;
     private final String revision;
     private final String databaseVersion;
@@ -74,10 +77,18 @@ public final class BenchmarkHarness {
                 cohort.patientResources(),
                 cohort.referenceBundles().size());
 
-        StartupResult startup = options.startupRuns() > 0 ? measureStartup() : null;
         List<ServerResult> servers = new ArrayList<>();
-        servers.add(runOnPostgres(Flavour.VIGIL, options.vigilDatabaseUrl(), cohort));
-        servers.add(runOnPostgres(Flavour.VANILLA, options.vanillaDatabaseUrl(), cohort));
+        StartupResult startup = null;
+        if (options.suite() == HarnessOptions.Suite.PRIVACY) {
+            try (TokenIssuer issuer = TokenIssuer.start(json)) {
+                servers.add(runOnPostgres(Flavour.PRIVACY_ON, options.vigilDatabaseUrl(), cohort, issuer));
+                servers.add(runOnPostgres(Flavour.PRIVACY_OFF, options.vanillaDatabaseUrl(), cohort, issuer));
+            }
+        } else {
+            startup = options.startupRuns() > 0 ? measureStartup() : null;
+            servers.add(runOnPostgres(Flavour.VIGIL, options.vigilDatabaseUrl(), cohort, null));
+            servers.add(runOnPostgres(Flavour.VANILLA, options.vanillaDatabaseUrl(), cohort, null));
+        }
 
         BenchmarkReport report = new BenchmarkReport(
                 Instant.now().toString(),
@@ -129,14 +140,21 @@ public final class BenchmarkHarness {
         }
     }
 
-    private ServerResult runOnPostgres(Flavour flavour, String databaseUrl, Cohort cohort)
+    /** One server through all workloads; with an issuer, in {@code smart} mode with its tokens. */
+    private ServerResult runOnPostgres(Flavour flavour, String databaseUrl, Cohort cohort, TokenIssuer issuer)
             throws IOException, InterruptedException {
+        URI fhirBase = URI.create("http://127.0.0.1:" + options.port() + "/fhir");
         List<String> arguments = new ArrayList<>(List.of(
                 "--vigil.server.data-directory="
                         + emptyDirectory("data/" + flavour.name().toLowerCase()),
                 "--vigil.server.database.url=" + databaseUrl,
                 "--vigil.server.database.username=" + options.databaseUser()));
         arguments.addAll(flavour.serverArguments());
+        String token = null;
+        if (issuer != null) {
+            arguments.addAll(issuer.serverArguments(fhirBase.toString()));
+            token = issuer.token(fhirBase.toString(), PRACTITIONER, "user/*.cruds", Duration.ofHours(12));
+        }
         log.info("=== {} on {} ===", flavour.label(), databaseUrl);
         try (ServerProcess server = ServerProcess.start(
                 options.serverJar(),
@@ -145,9 +163,43 @@ public final class BenchmarkHarness {
                 arguments,
                 logFile(flavour.name().toLowerCase() + "-postgres"))) {
             StartupSample startup = awaitIdle(server);
-            FhirHttp fhir = new FhirHttp(URI.create("http://127.0.0.1:" + options.port() + "/fhir"));
+            FhirHttp fhir = new FhirHttp(fhirBase, token);
+            if (issuer != null) {
+                restrictPractitioner(fhir);
+            }
             Workloads.Results results = new Workloads(options, cohort, fhir, server, json).runAll();
             return new ServerResult(flavour, startup, results.referenceData(), results.workloads());
+        }
+    }
+
+    /**
+     * A patient whose Consent denies the benchmark's practitioner everything: with it, consent may hide
+     * something from that practitioner, so every resource a request returns is decided on (the costly
+     * case), not only requests that touch this patient.
+     */
+    private static void restrictPractitioner(FhirHttp fhir) throws IOException, InterruptedException {
+        require(
+                fhir.put(
+                        PRACTITIONER,
+                        "{\"resourceType\":\"Practitioner\",\"id\":\"benchmark-practitioner\",\"name\":[{\"family\":\"Bench\"}]}"));
+        require(fhir.put(
+                "Patient/benchmark-consented", "{\"resourceType\":\"Patient\",\"id\":\"benchmark-consented\"}"));
+        require(fhir.put(
+                "Consent/benchmark-consent",
+                "{\"resourceType\":\"Consent\",\"id\":\"benchmark-consent\",\"status\":\"active\","
+                        + "\"scope\":{\"coding\":[{\"system\":\"http://terminology.hl7.org/CodeSystem/consentscope\","
+                        + "\"code\":\"patient-privacy\"}]},"
+                        + "\"category\":[{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"59284-0\"}]}],"
+                        + "\"patient\":{\"reference\":\"Patient/benchmark-consented\"},"
+                        + "\"policy\":[{\"uri\":\"https://vigil.health/fhir/policy/benchmark\"}],"
+                        + "\"provision\":{\"type\":\"deny\",\"actor\":[{\"role\":{\"coding\":[{\"system\":"
+                        + "\"http://terminology.hl7.org/CodeSystem/v3-ParticipationType\",\"code\":\"IRCP\"}]},"
+                        + "\"reference\":{\"reference\":\"" + PRACTITIONER + "\"}}]}}"));
+    }
+
+    private static void require(FhirHttp.Response response) {
+        if (!response.ok()) {
+            throw new IllegalStateException("Setting up the consent failed: " + response.describe());
         }
     }
 

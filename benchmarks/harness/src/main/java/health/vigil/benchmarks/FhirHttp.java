@@ -20,9 +20,16 @@ final class FhirHttp {
 
     private final URI base;
     private final HttpClient client;
+    private final String authorization;
 
     FhirHttp(URI base) {
+        this(base, null);
+    }
+
+    /** With {@code token} sent as {@code Authorization: Bearer} on every request (none when null). */
+    FhirHttp(URI base, String token) {
         this.base = base;
+        this.authorization = token == null ? null : "Bearer " + token;
         this.client = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(10))
@@ -31,17 +38,19 @@ final class FhirHttp {
 
     /** POSTs to {@code base/path} (the base itself when {@code path} is empty). */
     Response post(String path, byte[] body) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(uri(path))
-                .timeout(REQUEST_TIMEOUT)
-                .header("Content-Type", FHIR_JSON)
-                .header("Accept", FHIR_JSON)
+        return send(withBody(path)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                .build();
-        return send(request);
+                .build());
     }
 
     Response post(String path, String body) throws IOException, InterruptedException {
         return post(path, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** PUTs a resource to {@code base/path}. */
+    Response put(String path, String body) throws IOException, InterruptedException {
+        return send(
+                withBody(path).PUT(HttpRequest.BodyPublishers.ofString(body)).build());
     }
 
     /** GETs {@code base/pathAndQuery}; the query must already be encoded. */
@@ -54,7 +63,19 @@ final class FhirHttp {
         return send(request);
     }
 
+    private HttpRequest.Builder withBody(String path) {
+        return HttpRequest.newBuilder(uri(path))
+                .timeout(REQUEST_TIMEOUT)
+                .header("Content-Type", FHIR_JSON)
+                .header("Accept", FHIR_JSON);
+    }
+
     private Response send(HttpRequest request) throws IOException, InterruptedException {
+        if (authorization != null) {
+            request = HttpRequest.newBuilder(request, (name, value) -> true)
+                    .header("Authorization", authorization)
+                    .build();
+        }
         HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
         return new Response(response.statusCode(), response.body());
     }

@@ -2,7 +2,7 @@ package health.vigil.benchmarks;
 
 import java.util.List;
 
-/** The two servers compared: the same jar, started with different settings. */
+/** The servers compared: the same jar, started with different settings. */
 enum Flavour {
     /** Vigil with its default settings: Vigil's storage tuning and vital-signs validation. */
     VIGIL("Vigil", List.of()),
@@ -13,7 +13,16 @@ enum Flavour {
      */
     VANILLA(
             "vanilla HAPI",
-            List.of("--vigil.server.tuning=HAPI_DEFAULTS", "--vigil.server.validation.vital-signs=false"));
+            List.of(
+                    "--vigil.server.tuning=HAPI_DEFAULTS",
+                    "--vigil.server.validation.vital-signs=false",
+                    "--vigil.audit.enabled=false")),
+
+    /** Vigil in {@code smart} mode with consent and audit on (its defaults). */
+    PRIVACY_ON("consent + audit on", List.of()),
+
+    /** Vigil in {@code smart} mode with consent enforcement and the audit trail switched off. */
+    PRIVACY_OFF("consent + audit off", List.of("--vigil.consent.enabled=false", "--vigil.audit.enabled=false"));
 
     private final String label;
     private final List<String> serverArguments;

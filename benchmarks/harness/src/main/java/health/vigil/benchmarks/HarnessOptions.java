@@ -35,6 +35,9 @@ import java.util.Map;
  * @param maxRunTime a timed or warm-up run stops after this long even if operations remain; the
  *     report flags it (default 180 s)
  * @param seed seed for the order of reads and searches (default 42)
+ * @param suite {@code baseline} (Vigil vs vanilla HAPI, the default) or {@code privacy} (Vigil with
+ *     consent and audit on vs off, both in {@code smart} mode with tokens; the two database URLs are
+ *     used for on and off)
  */
 record HarnessOptions(
         Path serverJar,
@@ -54,7 +57,16 @@ record HarnessOptions(
         int searches,
         int startupRuns,
         Duration maxRunTime,
-        long seed) {
+        long seed,
+        Suite suite) {
+
+    /** Which comparison the harness runs. */
+    enum Suite {
+        /** Vigil vs vanilla HAPI, plus start-up on H2. */
+        BASELINE,
+        /** Vigil with consent and audit on vs off. */
+        PRIVACY
+    }
 
     private static final Map<String, String> DEFAULTS = Map.ofEntries(
             Map.entry("database-user", "postgres"),
@@ -69,7 +81,8 @@ record HarnessOptions(
             Map.entry("searches", "1000"),
             Map.entry("startup-runs", "3"),
             Map.entry("max-run-seconds", "180"),
-            Map.entry("seed", "42"));
+            Map.entry("seed", "42"),
+            Map.entry("suite", "baseline"));
 
     private static final List<String> REQUIRED =
             List.of("server-jar", "cohort", "output", "vigil-database-url", "vanilla-database-url");
@@ -143,7 +156,16 @@ record HarnessOptions(
                 integer(values, "searches"),
                 integer(values, "startup-runs"),
                 Duration.ofSeconds(integer(values, "max-run-seconds")),
-                Long.parseLong(values.get("seed")));
+                Long.parseLong(values.get("seed")),
+                suite(values.get("suite")));
+    }
+
+    private static Suite suite(String value) {
+        try {
+            return Suite.valueOf(value.toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--suite must be baseline or privacy, but was '" + value + "'");
+        }
     }
 
     private static int integer(Map<String, String> values, String name) {

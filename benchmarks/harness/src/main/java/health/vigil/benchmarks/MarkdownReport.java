@@ -9,7 +9,8 @@ import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
 
 /**
- * Renders a {@link BenchmarkReport} as Markdown: Vigil and vanilla HAPI side by side, with ratios
+ * Renders a {@link BenchmarkReport} as Markdown: the two servers of the run side by side (Vigil and
+ * vanilla HAPI, or Vigil with consent and audit on and off), with ratios of the first to the second
  * computed from the numbers of the same run.
  */
 final class MarkdownReport {
@@ -18,10 +19,16 @@ final class MarkdownReport {
 
     static String render(BenchmarkReport report) {
         StringBuilder out = new StringBuilder();
-        out.append("# Vigil vs vanilla HAPI FHIR: benchmark results\n\n");
+        ServerResult vigil =
+                report.servers().isEmpty() ? null : report.servers().get(0);
+        ServerResult vanilla =
+                report.servers().size() < 2 ? null : report.servers().get(1);
+        out.append("# ")
+                .append(vigil == null ? "Vigil" : vigil.flavour().label())
+                .append(" vs ")
+                .append(vanilla == null ? "nothing" : vanilla.flavour().label())
+                .append(": benchmark results\n\n");
         header(out, report);
-        ServerResult vigil = server(report, Flavour.VIGIL);
-        ServerResult vanilla = server(report, Flavour.VANILLA);
         if (vigil != null && vanilla != null) {
             comparison(out, vigil, vanilla);
         }
@@ -72,29 +79,60 @@ final class MarkdownReport {
                                 ? "JVM defaults"
                                 : "`" + String.join(" ", parameters.serverJavaOptions()) + "`")
                 .append('\n');
-        out.append("- Vigil: default settings. Vanilla HAPI: the same jar with `")
-                .append(String.join(" ", Flavour.VANILLA.serverArguments()))
-                .append("`\n\n");
+        for (ServerResult server : report.servers()) {
+            List<String> arguments = server.flavour().serverArguments();
+            out.append("- ")
+                    .append(server.flavour().label())
+                    .append(": ")
+                    .append(
+                            arguments.isEmpty()
+                                    ? "default settings"
+                                    : "the same jar with `" + String.join(" ", arguments) + "`")
+                    .append('\n');
+        }
+        if (report.servers().stream().anyMatch(server -> server.flavour() == Flavour.PRIVACY_ON)) {
+            out.append("- Both in `smart` mode with RS256 tokens from the harness's issuer (JWKS, no introspection),")
+                    .append(" as a practitioner with `user/*.cruds`; a Consent denies that practitioner another")
+                    .append(" patient's data, so consent checks every resource it returns\n");
+        }
+        out.append('\n');
     }
 
     private static void comparison(StringBuilder out, ServerResult vigil, ServerResult vanilla) {
-        out.append("## PostgreSQL: Vigil vs vanilla HAPI\n\n");
-        out.append("| Workload | Clients | Metric | Vigil | vanilla HAPI | Vigil / vanilla |\n");
+        String a = vigil.flavour().label();
+        String b = vanilla.flavour().label();
+        out.append("## PostgreSQL: ").append(a).append(" vs ").append(b).append("\n\n");
+        out.append("| Workload | Clients | Metric | ")
+                .append(a)
+                .append(" | ")
+                .append(b)
+                .append(" | ")
+                .append(a)
+                .append(" / ")
+                .append(b)
+                .append(" |\n");
         out.append("|---|---:|---|---:|---:|---:|\n");
         int workloads = Math.min(vigil.workloads().size(), vanilla.workloads().size());
         for (int i = 0; i < workloads; i++) {
-            WorkloadResult a = vigil.workloads().get(i);
-            WorkloadResult b = vanilla.workloads().get(i);
-            String name = a.name() + (a.truncated() || b.truncated() ? " (a run hit the time limit)" : "");
-            String clients = Integer.toString(a.clients());
-            row(out, name, clients, a.unit() + "/s ↑", a, b, RunResult::throughput);
-            row(out, "", "", "p50 ms ↓", a, b, RunResult::p50Millis);
-            row(out, "", "", "p95 ms ↓", a, b, RunResult::p95Millis);
-            row(out, "", "", "server CPU s / 1000 " + a.unit() + " ↓", a, b, RunResult::serverCpuSecondsPer1000);
+            WorkloadResult first = vigil.workloads().get(i);
+            WorkloadResult second = vanilla.workloads().get(i);
+            String name = first.name() + (first.truncated() || second.truncated() ? " (a run hit the time limit)" : "");
+            String clients = Integer.toString(first.clients());
+            row(out, name, clients, first.unit() + "/s ↑", first, second, RunResult::throughput);
+            row(out, "", "", "p50 ms ↓", first, second, RunResult::p50Millis);
+            row(out, "", "", "p95 ms ↓", first, second, RunResult::p95Millis);
+            row(
+                    out,
+                    "",
+                    "",
+                    "server CPU s / 1000 " + first.unit() + " ↓",
+                    first,
+                    second,
+                    RunResult::serverCpuSecondsPer1000);
             out.append("|  |  | failed requests | ")
-                    .append(a.failures())
+                    .append(first.failures())
                     .append(" | ")
-                    .append(b.failures())
+                    .append(second.failures())
                     .append(" |  |\n");
         }
         startupRow(
@@ -285,13 +323,6 @@ final class MarkdownReport {
             }
         }
         out.append("## Failures\n\n").append(list.isEmpty() ? "None.\n" : list);
-    }
-
-    private static ServerResult server(BenchmarkReport report, Flavour flavour) {
-        return report.servers().stream()
-                .filter(server -> server.flavour() == flavour)
-                .findFirst()
-                .orElse(null);
     }
 
     private static double mib(long kib) {

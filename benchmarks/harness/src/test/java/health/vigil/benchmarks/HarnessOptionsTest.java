@@ -33,6 +33,15 @@ class HarnessOptionsTest {
     }
 
     @Test
+    void parse_suite_baselineByDefault_privacyWhenAsked_elseRefused() {
+        assertThat(HarnessOptions.parse(REQUIRED).suite()).isEqualTo(HarnessOptions.Suite.BASELINE);
+        assertThat(HarnessOptions.parse(append("--suite=privacy")).suite()).isEqualTo(HarnessOptions.Suite.PRIVACY);
+        assertThatThrownBy(() -> HarnessOptions.parse(append("--suite=fast")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--suite");
+    }
+
+    @Test
     void parse_serverJavaOptions_splitsOnWhitespace() {
         HarnessOptions options = HarnessOptions.parse(append("--server-java-options= -Xmx2g  -XX:+UseG1GC "));
 
