@@ -48,13 +48,25 @@ final class AuditInterceptor {
 
     @Hook(value = Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED, order = FIRST)
     public boolean received(RequestDetails request, HttpServletRequest servletRequest) {
-        RequestAudit.of(servletRequest).ifPresent(audit -> audit.requester = requester(request, servletRequest));
+        if (!request.isSubRequest()) {
+            RequestAudit.of(servletRequest).ifPresent(audit -> audit.requester = requester(request, servletRequest));
+        }
         return true;
     }
 
     @Hook(value = Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED, order = FIRST)
     public void handled(RequestDetails request, RestOperationTypeEnum operation) {
         audit(request).ifPresent(audit -> {
+            if (request.isSubRequest()) {
+                // An entry of a batch or transaction: the record is the outer request's; the entry adds
+                // what it touches.
+                if (request.getId() != null && request.getId().hasIdPart() && request.getResourceName() != null) {
+                    addResource(
+                            audit, request.getResourceName(), request.getId().getIdPart());
+                }
+                addPatientsFromParameters(audit, request);
+                return;
+            }
             audit.interaction = interaction(operation, request);
             if (operation == RestOperationTypeEnum.EXTENDED_OPERATION_INSTANCE
                     || operation == RestOperationTypeEnum.EXTENDED_OPERATION_TYPE
@@ -90,14 +102,16 @@ final class AuditInterceptor {
             } else if (body != null && !"OperationOutcome".equals(body.fhirType())) {
                 addReturned(audit, body);
             }
-            audit.consent = consentNote(request, false);
+            if (!request.isSubRequest()) {
+                audit.consent = consentNote(request, false);
+            }
         });
         return true;
     }
 
     @Hook(value = Pointcut.SERVER_HANDLE_EXCEPTION, order = FIRST)
     public boolean failed(RequestDetails request, BaseServerResponseException exception) {
-        audit(request).ifPresent(audit -> {
+        audit(request).filter(audit -> !request.isSubRequest()).ifPresent(audit -> {
             audit.failure = Optional.ofNullable(exception.getMessage());
             audit.consent = consentNote(request, true);
         });

@@ -2,6 +2,7 @@ package health.vigil.interceptors.audit;
 
 import jakarta.servlet.ServletRequest;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -17,15 +18,16 @@ final class RequestAudit {
     private static final String ATTRIBUTE = RequestAudit.class.getName();
 
     final Instant started = Instant.now();
-    String interaction;
-    Optional<String> operation = Optional.empty();
-    Optional<String> resourceType = Optional.empty();
-    Optional<String> query = Optional.empty();
-    Optional<String> failure = Optional.empty();
-    AuditRecord.Requester requester;
-    Optional<AuditRecord.ConsentNote> consent = Optional.empty();
-    final Set<String> resources = new LinkedHashSet<>();
-    final Set<String> patients = new LinkedHashSet<>();
+    volatile String interaction;
+    volatile Optional<String> operation = Optional.empty();
+    volatile Optional<String> resourceType = Optional.empty();
+    volatile Optional<String> query = Optional.empty();
+    volatile Optional<String> failure = Optional.empty();
+    volatile AuditRecord.Requester requester;
+    volatile Optional<AuditRecord.ConsentNote> consent = Optional.empty();
+    // The entries of a batch run on parallel threads and add to the same sets.
+    final Set<String> resources = Collections.synchronizedSet(new LinkedHashSet<>());
+    final Set<String> patients = Collections.synchronizedSet(new LinkedHashSet<>());
 
     static RequestAudit start(ServletRequest request) {
         RequestAudit audit = new RequestAudit();

@@ -45,8 +45,13 @@ final class OperationScopedRule implements IAuthRule {
         RestOperationTypeEnum judgedAs = operation == RestOperationTypeEnum.HISTORY_INSTANCE && outputResource == null
                 ? RestOperationTypeEnum.READ
                 : operation;
-        return delegate.applyRule(
-                judgedAs, request, inputResource, inputResourceId, outputResource, ruleApplier, flags, pointcut);
+        // HAPI keeps a request's rule list in its user data, which the entries of a batch share while
+        // HAPI runs them on parallel threads; a compartment rule fills an internal HashMap lazily and is
+        // not safe to apply concurrently (a ConcurrentModificationException failed a batch entry).
+        synchronized (delegate) {
+            return delegate.applyRule(
+                    judgedAs, request, inputResource, inputResourceId, outputResource, ruleApplier, flags, pointcut);
+        }
     }
 
     @Override

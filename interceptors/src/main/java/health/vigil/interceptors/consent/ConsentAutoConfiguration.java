@@ -5,6 +5,7 @@ import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import health.vigil.interceptors.api.AccessContextResolver;
 import health.vigil.interceptors.api.ConsentStorage;
 import health.vigil.interceptors.api.RestfulServerCustomizer;
+import health.vigil.interceptors.api.SubscriptionConsent;
 import java.time.Clock;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -28,6 +29,11 @@ public class ConsentAutoConfiguration {
     @Bean
     ConsentService consentService(ConsentStorage storage, FhirContext fhirContext, ConsentProperties properties) {
         return new ConsentService(storage, fhirContext, properties, Clock.systemUTC());
+    }
+
+    @Bean
+    SubscriptionConsent subscriptionConsent(ConsentService service) {
+        return new PolicySubscriptionConsent(service);
     }
 
     @Bean

@@ -49,6 +49,12 @@ final class ConsentEnforcementInterceptor extends ConsentInterceptor {
         if (Constants.URL_TOKEN_METADATA.equals(request.getRequestPath()) || "$meta".equals(request.getOperation())) {
             return;
         }
+        if (request.isSubRequest()
+                && RequestConsent.of(request).map(state -> !state.restricted()).orElse(true)) {
+            // An entry of a batch or transaction whose outer request was authorized as a whole (its user
+            // data, shared by entries on parallel threads, already says so).
+            return;
+        }
         for (IConsentService consentService : getConsentServices()) {
             ConsentOutcome outcome = consentService.startOperation(request, IConsentContextServices.NULL_IMPL);
             if (outcome.getStatus() == ConsentOperationStatusEnum.AUTHORIZED) {

@@ -32,6 +32,16 @@ final class PolicyConsentService implements IConsentService {
 
     @Override
     public ConsentOutcome startOperation(RequestDetails request, IConsentContextServices context) {
+        Optional<RequestConsent> outer = RequestConsent.of(request);
+        if (request.isSubRequest() && outer.isPresent()) {
+            // An entry of a batch or transaction: decided for the outer request's requester. The entries
+            // run on parallel threads and share the outer request's user data, so nothing is written.
+            if (!outer.get().restricted()) {
+                return ConsentOutcome.AUTHORIZED;
+            }
+            refuseRevealingParameters(request);
+            return ConsentOutcome.PROCEED;
+        }
         Optional<AccessContext> caller = resolver.resolve(request);
         if (caller.isEmpty()) {
             // No verified caller (open mode): there is no requester to decide for.
