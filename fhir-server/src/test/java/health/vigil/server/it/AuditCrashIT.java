@@ -5,14 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -41,18 +37,19 @@ class AuditCrashIT {
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final Map<String, String> database = ItDatabase.separateServerProperties();
-    private final List<Process> started = new ArrayList<>();
+    private final List<ServerProcess> started = new ArrayList<>();
 
     @AfterEach
-    void stopServers() {
-        started.forEach(Process::destroyForcibly);
+    void stopServers() throws InterruptedException {
+        for (ServerProcess server : started) {
+            server.close();
+        }
     }
 
     @Test
     void killMinus9UnderLoad_everyAnsweredRequestHasItsAuditRecord_andTheChainVerifies() throws Exception {
-        int port = freePort();
-        Process server = start(port, "first");
-        String base = "http://127.0.0.1:" + port + "/fhir";
+        ServerProcess server = start("first");
+        String base = server.fhirBase();
         String patient = "crash-" + UUID.randomUUID().toString().substring(0, 8);
         assertThat(send(HttpRequest.newBuilder(URI.create(base + "/Patient/" + patient))
                                 .header("Content-Type", "application/fhir+json")
@@ -95,15 +92,12 @@ class AuditCrashIT {
         while (answered.size() < 300 && Instant.now().isBefore(deadline)) {
             Thread.sleep(50);
         }
-        server.destroyForcibly(); // SIGKILL: no shutdown hook, no flush
-        server.waitFor(30, TimeUnit.SECONDS);
+        server.kill();
         clients.shutdownNow();
         assertThat(clients.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
         assertThat(answered).as("responses received before the kill").hasSizeGreaterThanOrEqualTo(300);
 
-        int restartPort = freePort();
-        start(restartPort, "restarted");
-        String restarted = "http://127.0.0.1:" + restartPort + "/fhir";
+        String restarted = start("restarted").fhirBase();
         Set<String> audited = auditedRequestIds(restarted);
         Set<String> missing = new HashSet<>(answered);
         missing.removeAll(audited);
@@ -137,45 +131,10 @@ class AuditCrashIT {
         }
     }
 
-    private Process start(int port, String name) throws Exception {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1",
-                "-Xmx1g",
-                "-jar",
-                System.getProperty("vigil.it.server-jar"),
-                "--server.address=127.0.0.1",
-                "--server.port=" + port,
-                "--vigil.security.mode=open"));
-        database.forEach((key, value) -> command.add("--" + key + "=" + value));
-        Path log = Path.of("target", "audit-crash-" + name + ".log");
-        Files.createDirectories(log.getParent());
-        Process process = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
-        started.add(process);
-        Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
-        while (Instant.now().isBefore(deadline)) {
-            assertThat(process.isAlive())
-                    .as("the server process is running; see " + log.toAbsolutePath())
-                    .isTrue();
-            try {
-                // No Accept header: the actuator answers in its own media type.
-                HttpResponse<String> ready = HTTP.send(
-                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness"))
-                                .timeout(Duration.ofSeconds(5))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (ready.statusCode() == 200) {
-                    return process;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(500);
-        }
-        throw new AssertionError("the server did not become ready within 3 minutes; see " + log.toAbsolutePath());
+    private ServerProcess start(String name) throws Exception {
+        ServerProcess server = ServerProcess.launch("audit-crash-" + name, database);
+        started.add(server);
+        return server.awaitReady();
     }
 
     private static HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
@@ -195,13 +154,5 @@ class AuditCrashIT {
             }
         }
         return null;
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

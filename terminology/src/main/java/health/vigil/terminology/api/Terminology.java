@@ -107,6 +107,24 @@ public final class Terminology {
         return CONTENT.stream().map(this::read).toList();
     }
 
+    /**
+     * Whether a stored resource at a shipped resource's id is Vigil's own (an earlier or the same version
+     * of the shipped content) and so may be replaced by it. Anything else was put there by the deployment
+     * and is left alone: a full LOINC release loaded as {@code CodeSystem/loinc}, say, is not marked with
+     * {@link #LOINC_SUBSET_IDENTIFIER}.
+     */
+    public static boolean isShipped(MetadataResource stored, MetadataResource shipped) {
+        if (!stored.fhirType().equals(shipped.fhirType()) || !shipped.getUrl().equals(stored.getUrl())) {
+            return false;
+        }
+        if (shipped instanceof CodeSystem shippedSystem && stored instanceof CodeSystem storedSystem) {
+            // The shipped identifiers mark the content as Vigil's; the stored one must carry them all.
+            return shippedSystem.getIdentifier().stream().allMatch(mark -> storedSystem.getIdentifier().stream()
+                    .anyMatch(identifier -> mark.getValue().equals(identifier.getValue())));
+        }
+        return true;
+    }
+
     private MetadataResource read(String name) {
         try (InputStream json = resource(CONTENT_DIRECTORY + name)) {
             return (MetadataResource) fhirContext.newJsonParser().parseResource(json);

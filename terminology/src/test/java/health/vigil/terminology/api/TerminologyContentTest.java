@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.fhir.ucum.UcumEssenceService;
 import org.fhir.ucum.UcumService;
@@ -134,10 +135,15 @@ class TerminologyContentTest {
 
     @Test
     void everyLabAnalyte_hasAliasesAndSpecimen_andQuantitativeOnesAUnit() {
+        // LOINC names qualitative codes by their property ([Presence], [Type]) or as colour, appearance, panel.
+        Pattern qualitative = Pattern.compile("\\[(Presence|Type)]|^(Color|Appearance) of | panel( |$)");
         for (Analyte analyte : terminology.analytes().all()) {
             assertThat(analyte.specimen()).as(analyte.code()).isNotBlank();
             assertThat(analyte.component()).as(analyte.code()).isNotBlank();
             assertThat(analyte.aliases()).as(analyte.code()).isNotEmpty();
+            assertThat(analyte.units().isEmpty())
+                    .as("%s %s: no unit exactly when qualitative", analyte.code(), analyte.display())
+                    .isEqualTo(qualitative.matcher(analyte.display()).find());
         }
     }
 
