@@ -70,6 +70,40 @@ class TerminologyIT extends ServerIT {
     }
 
     @Test
+    void lookup_byHttpGet_withPropertyFilter_givesOnlyThatProperty() {
+        Parameters result = client().operation()
+                .onType(CodeSystem.class)
+                .named("$lookup")
+                .withParameter(Parameters.class, "system", new UriType(LOINC))
+                .andParameter("code", new CodeType("14749-6"))
+                .andParameter("property", new CodeType("unit"))
+                .useHttpGet()
+                .execute();
+
+        assertThat(parts(result, "property", "code")).containsOnly("unit");
+        assertThat(parts(result, "property", "value")).contains("mmol/L");
+    }
+
+    @Test
+    void lookup_withoutACode_400NamingWhatIsMissing() {
+        assertThatThrownBy(() -> client().operation()
+                        .onType(CodeSystem.class)
+                        .named("$lookup")
+                        .withParameter(Parameters.class, "system", new UriType(LOINC))
+                        .execute())
+                .isInstanceOfSatisfying(BaseServerResponseException.class, e -> {
+                    assertThat(e.getStatusCode()).isEqualTo(400);
+                    assertThat(outcomeText(e)).containsIgnoringCase("code");
+                });
+    }
+
+    @Test
+    void validateCode_onTheCodeSystem_knownTrue_unknownFalse() {
+        assertThat(validateInCodeSystem("2339-0").getParameterBool("result")).isTrue();
+        assertThat(validateInCodeSystem("2339-9").getParameterBool("result")).isFalse();
+    }
+
+    @Test
     void validateCode_inVitalSigns_trueForHeartRate_falseForALab() {
         assertThat(validate(VITAL_SIGNS, LOINC, "8867-4", null).getParameterBool("result"))
                 .isTrue();
@@ -120,6 +154,14 @@ class TerminologyIT extends ServerIT {
     }
 
     @Test
+    void expand_vitalSignsAndUnits_giveTheirWholeContent() {
+        assertThat(codes(expand(VITAL_SIGNS, null, null, null)))
+                .contains("8867-4", "85354-9", "8480-6", "41950-7", "80404-7")
+                .doesNotContain("2345-7");
+        assertThat(codes(expand(UNITS, null, null, null))).contains("mg/dL", "mmol/L", "/min", "[degF]", "mm[Hg]");
+    }
+
+    @Test
     void expand_unknownValueSet_4xxNamingIt() {
         assertThatThrownBy(() -> expand("https://vigil.health/fhir/ValueSet/no-such-set", null, null, null))
                 .isInstanceOfSatisfying(BaseServerResponseException.class, e -> {
@@ -142,6 +184,21 @@ class TerminologyIT extends ServerIT {
 
         assertThat(result.getParameterBool("result")).isTrue();
         assertThat(matches(result)).contains(LOINC + "|59408-5");
+    }
+
+    /** HAPI's behaviour, kept: without a source system every map is searched, and the match names its map. */
+    @Test
+    void translate_withoutASystem_searchesEveryMap_andNamesTheMapThatMatched() {
+        Parameters result = client().operation()
+                .onType(ConceptMap.class)
+                .named("$translate")
+                .withParameter(Parameters.class, "code", new CodeType("150456"))
+                .execute();
+
+        assertThat(result.getParameterBool("result")).isTrue();
+        assertThat(matches(result)).containsExactly(LOINC + "|59408-5");
+        assertThat(parts(result, "match", "source"))
+                .containsExactly("https://vigil.health/fhir/ConceptMap/mdc-to-loinc");
     }
 
     @Test
@@ -170,6 +227,17 @@ class TerminologyIT extends ServerIT {
         }
         return client().operation()
                 .onType(ValueSet.class)
+                .named("$validate-code")
+                .withParameters(in)
+                .execute();
+    }
+
+    private Parameters validateInCodeSystem(String code) {
+        Parameters in = new Parameters();
+        in.addParameter("url", new UriType(LOINC));
+        in.addParameter("code", new CodeType(code));
+        return client().operation()
+                .onType(CodeSystem.class)
                 .named("$validate-code")
                 .withParameters(in)
                 .execute();
