@@ -6,6 +6,7 @@ import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
 import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
 import ca.uhn.fhir.jpa.provider.JpaCapabilityStatementProvider;
 import ca.uhn.fhir.jpa.provider.JpaSystemProvider;
+import ca.uhn.fhir.jpa.provider.TerminologyUploaderProvider;
 import ca.uhn.fhir.jpa.provider.ValueSetOperationProvider;
 import ca.uhn.fhir.jpa.search.DatabaseBackedPagingProvider;
 import ca.uhn.fhir.rest.api.EncodingEnum;
@@ -41,6 +42,7 @@ class FhirRestConfiguration {
             DatabaseBackedPagingProvider pagingProvider,
             BulkDataExportProvider bulkDataExportProvider,
             ValueSetOperationProvider valueSetOperationProvider,
+            TerminologyUploaderProvider terminologyUploaderProvider,
             ObjectProvider<BuildProperties> buildProperties,
             ObjectProvider<RestfulServerCustomizer> customizers,
             VigilServerProperties properties) {
@@ -55,6 +57,9 @@ class FhirRestConfiguration {
         server.registerProvider(systemProvider);
         server.registerProvider(bulkDataExportProvider);
         server.registerProvider(valueSetOperationProvider);
+        // Loading a licensed release (LOINC, SNOMED CT, ...) or a custom code system: hapi-fhir-cli
+        // upload-terminology. Authorization allows it to backend services that may write CodeSystems.
+        server.registerProvider(terminologyUploaderProvider);
 
         JpaCapabilityStatementProvider capabilityStatement = new JpaCapabilityStatementProvider(
                 server, systemDao, storageSettings, searchParamRegistry, validationSupport);

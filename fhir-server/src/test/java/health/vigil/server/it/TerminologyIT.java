@@ -3,10 +3,21 @@ package health.vigil.server.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import java.util.stream.Collectors;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.hl7.fhir.r4.model.Attachment;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeSystem;
 import org.hl7.fhir.r4.model.CodeType;
@@ -208,6 +219,62 @@ class TerminologyIT extends ServerIT {
         assertThat(result.getParameterBool("result")).isFalse();
     }
 
+    /** The path hapi-fhir-cli upload-terminology takes for LOINC, SNOMED CT or a custom code system. */
+    @Test
+    void uploadExternalCodeSystem_customRelease_isStoredAndLookedUp() throws Exception {
+        String system = "https://example.org/fhir/CodeSystem/upload-" + UUID.randomUUID();
+        Parameters in = new Parameters();
+        in.addParameter("system", new UriType(system));
+        in.addParameter()
+                .setName("file")
+                .setValue(new Attachment()
+                        .setUrl("custom-release.zip")
+                        .setContentType("application/zip")
+                        .setData(zip("concepts.csv", "CODE,DISPLAY\nA1,Alpha one\nB2,Beta two\n")));
+
+        Parameters uploaded = client().operation()
+                .onType(CodeSystem.class)
+                .named("$upload-external-code-system")
+                .withParameters(in)
+                .execute();
+
+        assertThat(uploaded.getParameterBool("success")).isTrue();
+        // HAPI stores the concepts in its terminology tables in the background.
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
+        while (true) {
+            try {
+                assertThat(lookup(system, "B2").getParameterValue("display").primitiveValue())
+                        .isEqualTo("Beta two");
+                return;
+            } catch (BaseServerResponseException notYet) {
+                if (Instant.now().isAfter(deadline)) {
+                    throw notYet;
+                }
+                Thread.sleep(1000);
+            }
+        }
+    }
+
+    @Test
+    void uploadExternalCodeSystem_withAPatientToken_403() {
+        IGenericClient patientClient = FHIR.newRestfulGenericClient(fhirBase());
+        patientClient.registerInterceptor(new BearerTokenAuthInterceptor(TestIssuer.shared()
+                .token(FHIR_BASE, "patient/*.cruds")
+                .patient("terminology-upload-patient")
+                .sign()));
+        Parameters in = new Parameters();
+        in.addParameter("system", new UriType("https://example.org/fhir/CodeSystem/not-allowed"));
+
+        assertThatThrownBy(() -> patientClient
+                        .operation()
+                        .onType(CodeSystem.class)
+                        .named("$upload-external-code-system")
+                        .withParameters(in)
+                        .execute())
+                .isInstanceOfSatisfying(BaseServerResponseException.class, e -> assertThat(e.getStatusCode())
+                        .isEqualTo(403));
+    }
+
     private Parameters lookup(String system, String code) {
         return client().operation()
                 .onType(CodeSystem.class)
@@ -271,6 +338,16 @@ class TerminologyIT extends ServerIT {
                 .named("$translate")
                 .withParameters(in)
                 .execute();
+    }
+
+    private static byte[] zip(String name, String content) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
+            zip.putNextEntry(new ZipEntry(name));
+            zip.write(content.getBytes(StandardCharsets.UTF_8));
+            zip.closeEntry();
+        }
+        return bytes.toByteArray();
     }
 
     private static Set<String> codes(ValueSet expansion) {

@@ -33,6 +33,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.hl7.fhir.r4.model.CodeSystem;
 import org.hl7.fhir.r4.model.Consent;
 import org.hl7.fhir.r4.model.Group;
 import org.hl7.fhir.r4.model.IdType;
@@ -92,6 +93,10 @@ final class AuthorizationRules {
     private static final List<String> TERMINOLOGY_OPERATIONS =
             List.of("$expand", "$lookup", "$validate-code", "$translate", "$subsumes");
 
+    /** HAPI's terminology loader operations (JPA's {@code TerminologyUploaderProvider}). */
+    private static final List<String> TERMINOLOGY_UPLOADS =
+            List.of("$upload-external-code-system", "$apply-codesystem-delta-add", "$apply-codesystem-delta-remove");
+
     private final FhirContext fhirContext;
 
     /** Rules that are the same for every caller: built once, HAPI's rules hold no per-request state. */
@@ -149,6 +154,7 @@ final class AuthorizationRules {
         rules.addAll(exportRules(access));
         rules.addAll(consentEvaluationRules(access));
         rules.addAll(auditVerificationRules(access));
+        rules.addAll(terminologyUploadRules(access));
         rules.addAll(callerIndependentRules);
         return rules;
     }
@@ -303,6 +309,35 @@ final class AuthorizationRules {
                 .onServer()
                 .andAllowAllResponses()
                 .build();
+    }
+
+    /**
+     * Loading a code system release ({@code CodeSystem/$upload-external-code-system}) or a delta
+     * ({@code $apply-codesystem-delta-add}, {@code -remove}): a backend service that may create and
+     * update every CodeSystem ({@code system/CodeSystem.cu} or wider, unfiltered). The upload may name a
+     * file on the server's own disk, so nothing less than a system scope is enough.
+     */
+    private static List<IAuthRule> terminologyUploadRules(AccessGrants access) {
+        boolean loadsCodeSystems = access.grants().stream()
+                .anyMatch(grant -> grant.scope().context() == Context.SYSTEM
+                        && grant.covers("CodeSystem")
+                        && grant.allows(Permission.CREATE)
+                        && grant.allows(Permission.UPDATE)
+                        && !grant.isFiltered());
+        if (!loadsCodeSystems) {
+            return List.of();
+        }
+        List<IAuthRule> rules = new ArrayList<>();
+        for (String operation : TERMINOLOGY_UPLOADS) {
+            rules.addAll(new RuleBuilder()
+                    .allow("terminology " + operation)
+                    .operation()
+                    .named(operation)
+                    .onType(CodeSystem.class)
+                    .andAllowAllResponses()
+                    .build());
+        }
+        return rules;
     }
 
     /**

@@ -14,6 +14,7 @@ import static ca.uhn.fhir.rest.server.interceptor.auth.PolicyEnum.ALLOW;
 import static ca.uhn.fhir.rest.server.interceptor.auth.PolicyEnum.DENY;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import org.hl7.fhir.r4.model.Binary;
 import org.hl7.fhir.r4.model.Condition;
 import org.hl7.fhir.r4.model.Observation;
@@ -211,6 +212,38 @@ class AuthorizationRulesTest {
         assertThat(token.operation(EXTENDED_OPERATION_TYPE, "Observation", "$validate"))
                 .isEqualTo(ALLOW);
         assertThat(token.operation(EXTENDED_OPERATION_INSTANCE, "Observation/o2", "$validate"))
+                .isEqualTo(DENY);
+    }
+
+    @Test
+    void terminologyOperations_openToAnyResourceScope() {
+        Decisions token = Decisions.forToken(ME, null, "patient/Observation.rs");
+
+        for (String operation : List.of("$lookup", "$validate-code", "$expand", "$translate")) {
+            assertThat(token.operation(EXTENDED_OPERATION_TYPE, "CodeSystem", operation))
+                    .as(operation)
+                    .isEqualTo(ALLOW);
+        }
+    }
+
+    @Test
+    void terminologyUpload_needsSystemScopeCreatingAndUpdatingCodeSystems() {
+        String upload = "$upload-external-code-system";
+
+        assertThat(Decisions.forToken(null, null, "system/CodeSystem.cu")
+                        .operation(EXTENDED_OPERATION_TYPE, "CodeSystem", upload))
+                .isEqualTo(ALLOW);
+        assertThat(Decisions.forToken(null, null, "system/*.cruds")
+                        .operation(EXTENDED_OPERATION_TYPE, "CodeSystem", "$apply-codesystem-delta-add"))
+                .isEqualTo(ALLOW);
+        assertThat(Decisions.forToken(null, null, "system/CodeSystem.c")
+                        .operation(EXTENDED_OPERATION_TYPE, "CodeSystem", upload))
+                .isEqualTo(DENY);
+        assertThat(Decisions.forToken(null, "Practitioner/d1", "user/*.cruds")
+                        .operation(EXTENDED_OPERATION_TYPE, "CodeSystem", upload))
+                .isEqualTo(DENY);
+        assertThat(Decisions.forToken(ME, null, "patient/*.cruds")
+                        .operation(EXTENDED_OPERATION_TYPE, "CodeSystem", upload))
                 .isEqualTo(DENY);
     }
 

@@ -4,6 +4,7 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.server.RestfulServer;
 import ca.uhn.fhir.rest.server.interceptor.auth.AuthorizationInterceptor;
 import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRule;
 import ca.uhn.fhir.rest.server.interceptor.auth.PolicyEnum;
@@ -25,6 +26,8 @@ import org.hl7.fhir.r4.model.IdType;
 final class Decisions {
 
     static final FhirContext FHIR = FhirContext.forR4Cached();
+
+    private static final RestfulServer SERVER = new RestfulServer(FHIR);
 
     private final List<IAuthRule> rules;
 
@@ -96,6 +99,8 @@ final class Decisions {
     private static SystemRequestDetails request(RestOperationTypeEnum operation, String path, String... parameters) {
         SystemRequestDetails request = new SystemRequestDetails();
         request.setFhirContext(FHIR);
+        // Type-level operation rules resolve their resource classes with the server's context.
+        request.setServer(SERVER);
         request.setRestOperationType(operation);
         String type = path.contains("/") ? path.substring(0, path.indexOf('/')) : path;
         request.setResourceName(type.isEmpty() ? null : type);
