@@ -1,0 +1,137 @@
+package health.vigil.ingestion.device;
+
+import health.vigil.ingestion.api.Measurement;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.OffsetDateTime;
+import java.util.Comparator;
+import java.util.Date;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import org.hl7.fhir.r4.model.Binary;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Device;
+import org.hl7.fhir.r4.model.InstantType;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Provenance;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
+
+/**
+ * One batch of a feed as one FHIR transaction of PUTs with ids derived from content, so sending the
+ * same batch again changes nothing: the raw payload as a {@code Binary} (id from its SHA-256), each
+ * device once, the Observations, and a {@code Provenance} that points from them to the payload.
+ */
+final class IngestionTransaction {
+
+    private static final String PROVENANCE_ACTIVITY_SYSTEM = "http://terminology.hl7.org/CodeSystem/v3-DataOperation";
+
+    private IngestionTransaction() {}
+
+    /** A measurement and the Observation it was mapped to. */
+    record Item(Measurement measurement, Observation observation) {}
+
+    /**
+     * The transaction for a batch. A record that appears twice in the batch (same Observation id) is
+     * stored once.
+     *
+     * @param fhirBase the server's base URL, for the entries' {@code fullUrl}s ({@code https://host/fhir})
+     * @param payload the bytes the feed sent, kept as they came
+     * @param contentType the payload's media type
+     * @param items the batch's measurements with their Observations, in feed order
+     */
+    static Bundle of(String fhirBase, byte[] payload, String contentType, List<Item> items) {
+        Objects.requireNonNull(payload, "payload");
+        Map<String, Item> byObservation = new LinkedHashMap<>();
+        items.forEach(item ->
+                byObservation.putIfAbsent(item.observation().getIdElement().getIdPart(), item));
+        if (byObservation.isEmpty()) {
+            throw new IllegalArgumentException("a batch without measurements has nothing to store");
+        }
+        Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+        String digest = sha256(payload);
+
+        Binary raw = new Binary().setContentType(contentType).setData(payload);
+        raw.setId(nameUuid("Binary", digest));
+        put(transaction, fhirBase, raw);
+
+        Map<String, Device> devices = new LinkedHashMap<>();
+        byObservation.values().stream()
+                .map(Item::measurement)
+                .filter(measurement -> measurement.device() != null)
+                .forEach(measurement -> devices.computeIfAbsent(
+                        ObservationMapper.deviceId(measurement.device()), id -> device(id, measurement)));
+        devices.values().forEach(device -> put(transaction, fhirBase, device));
+
+        Provenance provenance = new Provenance();
+        provenance.setId(nameUuid("Provenance", digest));
+        byObservation.values().stream().map(Item::observation).forEach(observation -> {
+            put(transaction, fhirBase, observation);
+            provenance.addTarget(
+                    new Reference("Observation/" + observation.getIdElement().getIdPart()));
+        });
+        // Deterministic, so a resent batch leaves the Provenance as it was: the latest measurement's time.
+        OffsetDateTime latest = byObservation.values().stream()
+                .map(Item::measurement)
+                .map(measurement -> measurement.end() != null ? measurement.end() : measurement.start())
+                .max(Comparator.naturalOrder())
+                .orElseThrow();
+        provenance.setRecordedElement(new InstantType(Date.from(latest.toInstant())));
+        provenance
+                .getActivity()
+                .addCoding()
+                .setSystem(PROVENANCE_ACTIVITY_SYSTEM)
+                .setCode("CREATE");
+        devices.keySet().forEach(id -> provenance.addAgent().setWho(new Reference("Device/" + id)));
+        if (devices.isEmpty()) {
+            provenance.addAgent().setWho(new Reference().setDisplay("unidentified device"));
+        }
+        provenance
+                .addEntity()
+                .setRole(Provenance.ProvenanceEntityRole.SOURCE)
+                .setWhat(new Reference("Binary/" + raw.getIdElement().getIdPart()));
+        put(transaction, fhirBase, provenance);
+        return transaction;
+    }
+
+    private static Device device(String id, Measurement measurement) {
+        Measurement.DeviceIdentity identity = measurement.device();
+        Device device = new Device();
+        device.setId(id);
+        device.addIdentifier().setSystem(identity.system()).setValue(identity.value());
+        if (identity.name() != null) {
+            device.addDeviceName().setName(identity.name()).setType(Device.DeviceNameType.USERFRIENDLYNAME);
+        }
+        device.setPatient(new Reference("Patient/" + measurement.patientId()));
+        return device;
+    }
+
+    private static void put(Bundle transaction, String fhirBase, Resource resource) {
+        String url = resource.fhirType() + "/" + resource.getIdElement().getIdPart();
+        transaction
+                .addEntry()
+                .setFullUrl(fhirBase + "/" + url)
+                .setResource(resource)
+                .getRequest()
+                .setMethod(Bundle.HTTPVerb.PUT)
+                .setUrl(url);
+    }
+
+    private static String sha256(byte[] payload) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(payload));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+
+    private static String nameUuid(String type, String digest) {
+        return UUID.nameUUIDFromBytes((type + "|" + digest).getBytes(StandardCharsets.UTF_8))
+                .toString();
+    }
+}
