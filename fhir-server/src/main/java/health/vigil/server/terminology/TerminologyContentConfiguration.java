@@ -5,6 +5,7 @@ import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.term.api.ITermReadSvc;
 import ca.uhn.fhir.jpa.validation.JpaValidationSupportChain;
 import health.vigil.terminology.api.Terminology;
+import javax.sql.DataSource;
 import org.hl7.fhir.common.hapi.validation.support.InMemoryTerminologyServerValidationSupport;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.ApplicationRunner;
@@ -32,9 +33,9 @@ class TerminologyContentConfiguration {
             havingValue = "true",
             matchIfMissing = true)
     ApplicationRunner terminologyContentRunner(
-            ObjectProvider<Terminology> terminology, DaoRegistry daos, ITermReadSvc terms) {
-        return arguments ->
-                terminology.ifAvailable(available -> new TerminologyContentLoader(available, daos, terms).load());
+            ObjectProvider<Terminology> terminology, DaoRegistry daos, ITermReadSvc terms, DataSource dataSource) {
+        return arguments -> terminology.ifAvailable(available -> LoadingLock.whileHeld(
+                dataSource, LoadingLock.TERMINOLOGY, new TerminologyContentLoader(available, daos, terms)::load));
     }
 
     /** Just before HAPI's in-memory terminology support, which would answer with the display alone. */

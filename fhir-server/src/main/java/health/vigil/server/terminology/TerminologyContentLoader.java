@@ -10,6 +10,7 @@ import ca.uhn.fhir.rest.param.UriParam;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
+import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import health.vigil.terminology.api.Terminology;
 import java.util.List;
 import java.util.Optional;
@@ -30,7 +31,10 @@ final class TerminologyContentLoader {
 
     private static final Logger LOG = LoggerFactory.getLogger(TerminologyContentLoader.class);
 
-    /** Two nodes starting at once may both create a resource; the loser finds it stored and retries. */
+    /**
+     * Nodes load one at a time ({@link LoadingLock}); should two still meet (a database without the
+     * lock), the loser finds the resource stored and tries again.
+     */
     private static final int ATTEMPTS = 3;
 
     /** What loading did with one shipped resource. */
@@ -71,7 +75,9 @@ final class TerminologyContentLoader {
         for (int attempt = 1; ; attempt++) {
             try {
                 return loadOne(shipped);
-            } catch (ResourceVersionConflictException e) {
+            } catch (ResourceVersionConflictException | UnprocessableEntityException e) {
+                // A version conflict, or HAPI's refusal of a second resource with the same canonical URL
+                // (HAPI-0840 and its kin): another node stored it first.
                 if (attempt == ATTEMPTS) {
                     throw e;
                 }
