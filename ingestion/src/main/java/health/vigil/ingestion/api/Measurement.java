@@ -17,7 +17,9 @@ import java.util.Objects;
  * @param end the end of the period for measurements over time (steps in an hour); {@code null} for an
  *     instant
  * @param device the device that measured it; {@code null} if the feed does not say
- * @param patientId the FHIR id of the patient it is about
+ * @param patientId the FHIR id of the patient it is about; {@code null} until the pipeline resolves it
+ *     (from the request, {@code patientIdentifier}, or the patient the device is linked to)
+ * @param patientIdentifier how the feed itself names the patient; {@code null} if it does not
  * @param source where the record came from (a feed, an export, an MQTT topic), part of its identity
  * @param recordId the record's id within {@code source}; with {@code source} and {@code code} it makes
  *     the Observation's id, so the same record sent again is the same Observation
@@ -30,6 +32,7 @@ public record Measurement(
         OffsetDateTime end,
         DeviceIdentity device,
         String patientId,
+        PatientIdentifier patientIdentifier,
         String source,
         String recordId) {
 
@@ -38,6 +41,11 @@ public record Measurement(
         if (end != null && start != null && end.isBefore(start)) {
             throw new IllegalArgumentException("end " + end + " is before start " + start);
         }
+    }
+
+    /** The same measurement, about the patient with FHIR id {@code id}. */
+    public Measurement withPatientId(String id) {
+        return new Measurement(code, sourceCode, value, start, end, device, id, patientIdentifier, source, recordId);
     }
 
     /** A measured value. */
@@ -58,6 +66,9 @@ public record Measurement(
 
     /** The feed's own code for what was measured. */
     public record SourceCode(String system, String code, String display) {}
+
+    /** A patient as the feed names them: an identifier ({@code system|value}) the server resolves. */
+    public record PatientIdentifier(String system, String value) {}
 
     /**
      * A device by its own identifier (serial number, MAC, vendor id).

@@ -106,9 +106,18 @@ final class ObservationMapper {
         return new Result.Mapped(observation);
     }
 
-    /** The Observation's id: the same record from the same source is always the same Observation. */
+    /**
+     * The Observation's id: the same record from the same source about the same patient is always the
+     * same Observation. The patient is part of it because feeds' record ids (an export's timestamps) are
+     * only unique per person.
+     */
     static String observationId(Measurement measurement) {
-        return nameUuid("Observation", measurement.source(), measurement.recordId(), measurement.code());
+        return nameUuid(
+                "Observation",
+                measurement.patientId(),
+                measurement.source(),
+                measurement.recordId(),
+                measurement.code());
     }
 
     /** The Device's id: one per device identifier. */

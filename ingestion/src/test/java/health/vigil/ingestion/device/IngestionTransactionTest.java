@@ -144,6 +144,7 @@ class IngestionTransactionTest {
                 null,
                 WATCH,
                 "p1",
+                null,
                 "feed",
                 "bp1");
         Measurement weight = new Measurement(
@@ -154,6 +155,7 @@ class IngestionTransactionTest {
                 null,
                 SCALE,
                 "p1",
+                null,
                 "feed",
                 "w1");
         return List.of(item(heartRate("r1")), item(bloodPressure), item(weight));
@@ -168,6 +170,7 @@ class IngestionTransactionTest {
                 null,
                 WATCH,
                 "p1",
+                null,
                 "feed",
                 recordId);
     }

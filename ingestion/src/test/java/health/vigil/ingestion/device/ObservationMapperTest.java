@@ -136,6 +136,7 @@ class ObservationMapperTest {
                 MORNING.plusHours(1),
                 WATCH,
                 "p1",
+                null,
                 "healthkit-export",
                 "s1");
 
@@ -177,7 +178,16 @@ class ObservationMapperTest {
     @Test
     void map_everyProblemOfARecord_isReported() {
         Measurement broken = new Measurement(
-                "99999-9", null, new Measurement.Quantity(BigDecimal.ONE, "/min"), null, null, null, " ", "feed", "");
+                "99999-9",
+                null,
+                new Measurement.Quantity(BigDecimal.ONE, "/min"),
+                null,
+                null,
+                null,
+                " ",
+                null,
+                "feed",
+                "");
 
         assertThat(problems(broken))
                 .extracting(MeasurementProblem::element)
@@ -210,6 +220,7 @@ class ObservationMapperTest {
                 null,
                 WATCH,
                 "p1",
+                null,
                 "healthkit-export",
                 recordId);
     }
