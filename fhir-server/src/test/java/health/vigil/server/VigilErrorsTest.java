@@ -2,6 +2,7 @@ package health.vigil.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import health.vigil.ingestion.api.IngestionErrors;
 import health.vigil.interceptors.api.InterceptorErrors;
 import java.util.Arrays;
 import java.util.stream.Stream;
@@ -13,8 +14,9 @@ class VigilErrorsTest {
     void codes_areUniqueAndWellFormed_acrossModules() {
         Stream<String> server = Arrays.stream(VigilErrors.values()).map(VigilErrors::code);
         Stream<String> interceptors = Arrays.stream(InterceptorErrors.values()).map(InterceptorErrors::code);
+        Stream<String> ingestion = Arrays.stream(IngestionErrors.values()).map(IngestionErrors::code);
 
-        assertThat(Stream.concat(server, interceptors))
+        assertThat(Stream.of(server, interceptors, ingestion).flatMap(codes -> codes))
                 .doesNotHaveDuplicates()
                 .allMatch(code -> code.matches("VGL-\\d{4}"));
     }

@@ -61,30 +61,15 @@ final class DeviceIngestionService implements DeviceIngestion {
     public IngestionPlan plan(IngestionRequest request, PatientDirectory patients) {
         FeedFormat format = request.format() != null ? request.format() : detect(request);
         FeedAdapter adapter = adapter(format, request);
-        CollectingSink read = new CollectingSink();
+        Planner planner = new Planner(new Resolution(request.patientId(), patients));
         try {
-            adapter.read(new ByteArrayInputStream(request.payload()), read);
+            adapter.read(new ByteArrayInputStream(request.payload()), planner);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Resolution resolution = new Resolution(request.patientId(), patients);
-        List<Measurement> stored = new ArrayList<>();
-        List<IngestionTransaction.Item> items = new ArrayList<>();
-        List<MeasurementProblem> problems = new ArrayList<>(read.problems);
-        for (Measurement measurement : read.measurements) {
-            List<MeasurementProblem> found = new ArrayList<>();
-            Measurement resolved = resolution.resolve(measurement, found);
-            if (resolved != null) {
-                ObservationMapper.Result result = mapper.map(resolved);
-                if (result instanceof ObservationMapper.Result.Mapped mapped) {
-                    stored.add(resolved);
-                    items.add(new IngestionTransaction.Item(resolved, mapped.observation()));
-                } else {
-                    found.addAll(((ObservationMapper.Result.Rejected) result).problems());
-                }
-            }
-            problems.addAll(found);
-        }
+        List<Measurement> stored = planner.stored;
+        List<IngestionTransaction.Item> items = planner.items;
+        List<MeasurementProblem> problems = planner.problems;
         if (items.isEmpty()) {
             return new IngestionPlan(format, stored, problems, null, 0);
         }
@@ -160,6 +145,38 @@ final class DeviceIngestionService implements DeviceIngestion {
                 && payload[start] == 'M'
                 && payload[start + 1] == 'S'
                 && payload[start + 2] == 'H';
+    }
+
+    /** Resolves and maps each record as the adapter reads it, so problems come in feed order. */
+    private final class Planner implements FeedSink {
+        final List<Measurement> stored = new ArrayList<>();
+        final List<IngestionTransaction.Item> items = new ArrayList<>();
+        final List<MeasurementProblem> problems = new ArrayList<>();
+        private final Resolution resolution;
+
+        Planner(Resolution resolution) {
+            this.resolution = resolution;
+        }
+
+        @Override
+        public void accept(Measurement measurement) {
+            Measurement resolved = resolution.resolve(measurement, problems);
+            if (resolved == null) {
+                return;
+            }
+            ObservationMapper.Result result = mapper.map(resolved);
+            if (result instanceof ObservationMapper.Result.Mapped mapped) {
+                stored.add(resolved);
+                items.add(new IngestionTransaction.Item(resolved, mapped.observation()));
+            } else {
+                problems.addAll(((ObservationMapper.Result.Rejected) result).problems());
+            }
+        }
+
+        @Override
+        public void reject(MeasurementProblem problem) {
+            problems.add(problem);
+        }
     }
 
     /**

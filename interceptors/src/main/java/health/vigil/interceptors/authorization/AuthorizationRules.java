@@ -62,7 +62,8 @@ import org.hl7.fhir.r4.model.Patient;
  * Operations: {@code $everything} needs {@code r} and {@code s} on every type ({@code *.rs});
  * {@code $export} needs a {@code system/} scope with {@code r} (on every type, or on the exported
  * {@code _type}s); terminology operations and type-level {@code $validate} (of a resource the client
- * sends) are open to every caller with a resource scope.
+ * sends) are open to every caller with a resource scope; {@code $ingest} needs {@code c} and {@code u}
+ * on Observation, on the patient it reaches.
  */
 final class AuthorizationRules {
 
@@ -96,6 +97,8 @@ final class AuthorizationRules {
     /** HAPI's terminology loader operations (JPA's {@code TerminologyUploaderProvider}). */
     private static final List<String> TERMINOLOGY_UPLOADS =
             List.of("$upload-external-code-system", "$apply-codesystem-delta-add", "$apply-codesystem-delta-remove");
+
+    private static final String INGEST = "$ingest";
 
     private final FhirContext fhirContext;
 
@@ -155,6 +158,7 @@ final class AuthorizationRules {
         rules.addAll(consentEvaluationRules(access));
         rules.addAll(auditVerificationRules(access));
         rules.addAll(terminologyUploadRules(access));
+        rules.addAll(ingestRules(access));
         rules.addAll(callerIndependentRules);
         return rules;
     }
@@ -338,6 +342,46 @@ final class AuthorizationRules {
                     .build());
         }
         return rules;
+    }
+
+    /**
+     * Device-feed ingestion ({@code $ingest}): a grant that creates and updates Observations, unfiltered.
+     * In a patient context only on that patient ({@code Patient/[id]/$ingest}); a grant reaching any
+     * resource also on any patient and at server level, where the records name their patients. The
+     * operation itself stores the Devices, raw payload and Provenance that go with the Observations.
+     */
+    private static List<IAuthRule> ingestRules(AccessGrants access) {
+        List<Reach> reaches = access.grants().stream()
+                .filter(grant -> grant.covers("Observation")
+                        && grant.allows(Permission.CREATE)
+                        && grant.allows(Permission.UPDATE)
+                        && !grant.isFiltered())
+                .map(Grant::reach)
+                .toList();
+        RuleBuilder rules = new RuleBuilder();
+        if (reaches.stream().anyMatch(reach -> reach instanceof Reach.AnyResource)) {
+            rules.allow("$ingest on any patient")
+                    .operation()
+                    .named(INGEST)
+                    .onInstancesOfType(Patient.class)
+                    .andAllowAllResponses()
+                    .andThen()
+                    .allow("$ingest naming its patients")
+                    .operation()
+                    .named(INGEST)
+                    .onServer()
+                    .andAllowAllResponses();
+        } else {
+            reaches.stream()
+                    .map(reach -> ((Reach.PatientCompartment) reach).patientId())
+                    .distinct()
+                    .forEach(patient -> rules.allow("$ingest on the own patient")
+                            .operation()
+                            .named(INGEST)
+                            .onInstance(new IdType("Patient", patient))
+                            .andAllowAllResponses());
+        }
+        return rules.build();
     }
 
     /**

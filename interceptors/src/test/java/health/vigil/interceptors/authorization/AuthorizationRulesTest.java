@@ -3,6 +3,7 @@ package health.vigil.interceptors.authorization;
 import static ca.uhn.fhir.rest.api.RestOperationTypeEnum.CREATE;
 import static ca.uhn.fhir.rest.api.RestOperationTypeEnum.DELETE;
 import static ca.uhn.fhir.rest.api.RestOperationTypeEnum.EXTENDED_OPERATION_INSTANCE;
+import static ca.uhn.fhir.rest.api.RestOperationTypeEnum.EXTENDED_OPERATION_SERVER;
 import static ca.uhn.fhir.rest.api.RestOperationTypeEnum.EXTENDED_OPERATION_TYPE;
 import static ca.uhn.fhir.rest.api.RestOperationTypeEnum.HISTORY_INSTANCE;
 import static ca.uhn.fhir.rest.api.RestOperationTypeEnum.METADATA;
@@ -224,6 +225,31 @@ class AuthorizationRulesTest {
                     .as(operation)
                     .isEqualTo(ALLOW);
         }
+    }
+
+    @Test
+    void ingest_needsObservationWriteOnThePatient() {
+        Decisions patient = Decisions.forToken(ME, null, "patient/Observation.cu");
+
+        assertThat(patient.operation(EXTENDED_OPERATION_INSTANCE, "Patient/" + ME, "$ingest"))
+                .isEqualTo(ALLOW);
+        assertThat(patient.operation(EXTENDED_OPERATION_INSTANCE, "Patient/" + OTHER, "$ingest"))
+                .isEqualTo(DENY);
+        assertThat(patient.operation(EXTENDED_OPERATION_SERVER, "", "$ingest")).isEqualTo(DENY);
+        assertThat(Decisions.forToken(ME, null, "patient/Observation.c")
+                        .operation(EXTENDED_OPERATION_INSTANCE, "Patient/" + ME, "$ingest"))
+                .isEqualTo(DENY);
+        assertThat(Decisions.forToken(ME, null, "patient/Observation.rs")
+                        .operation(EXTENDED_OPERATION_INSTANCE, "Patient/" + ME, "$ingest"))
+                .isEqualTo(DENY);
+        assertThat(Decisions.forToken(ME, null, "patient/Observation.cu?category=laboratory")
+                        .operation(EXTENDED_OPERATION_INSTANCE, "Patient/" + ME, "$ingest"))
+                .isEqualTo(DENY);
+
+        Decisions backend = Decisions.forToken(null, null, "system/Observation.cu");
+        assertThat(backend.operation(EXTENDED_OPERATION_INSTANCE, "Patient/" + OTHER, "$ingest"))
+                .isEqualTo(ALLOW);
+        assertThat(backend.operation(EXTENDED_OPERATION_SERVER, "", "$ingest")).isEqualTo(ALLOW);
     }
 
     @Test

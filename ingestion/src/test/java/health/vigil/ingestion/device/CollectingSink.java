@@ -5,7 +5,7 @@ import health.vigil.ingestion.api.MeasurementProblem;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A {@link FeedSink} that keeps what an adapter read, in feed order. */
+/** A {@link FeedSink} that keeps what an adapter read, for tests. */
 final class CollectingSink implements FeedSink {
 
     final List<Measurement> measurements = new ArrayList<>();

@@ -1,0 +1,332 @@
+package health.vigil.server.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.UUID;
+import org.hl7.fhir.r4.model.Binary;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Device;
+import org.hl7.fhir.r4.model.IntegerType;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.Parameters;
+import org.hl7.fhir.r4.model.Provenance;
+import org.hl7.fhir.r4.model.Resource;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Device-feed ingestion through {@code $ingest} as a feed sender sees it: JSON device messages read
+ * by templates stored as a Binary, stored as Observations, Devices, the raw payload and a Provenance;
+ * the same batch twice changes nothing; bad batches store nothing and name each bad record.
+ */
+class DeviceIngestIT extends ServerIT {
+
+    private static final String TEMPLATES = "Binary/acme-device-templates";
+
+    /** Per test, so tests share no devices or patients whatever their order. */
+    private String run;
+
+    private String patient;
+
+    private String member;
+
+    @BeforeEach
+    void patientAndTemplates() throws Exception {
+        run = UUID.randomUUID().toString().substring(0, 8);
+        patient = "ingest-" + run;
+        member = "M-" + run;
+        assertThat(fhirPut(
+                                "Patient/" + patient,
+                                """
+                        {"resourceType": "Patient", "id": "%s",
+                         "identifier": [{"system": "urn:acme:member", "value": "%s"}]}
+                        """
+                                        .formatted(patient, member))
+                        .statusCode())
+                .isIn(200, 201);
+        Binary templates = new Binary();
+        templates.setId(TEMPLATES);
+        templates.setContentType("application/vnd.vigil.device-templates+json");
+        templates.setData(resource("/ingestion/acme-templates.json"));
+        assertThat(fhirPut(TEMPLATES, FHIR.newJsonParser().encodeResourceToString(templates))
+                        .statusCode())
+                .isIn(200, 201);
+    }
+
+    @Test
+    void ingest_forPatient_storesObservationsDevicesPayloadAndProvenance() throws Exception {
+        String payload = messages(heartRate("m1", 64), bloodPressure(128, 82));
+
+        HttpResponse<String> response = ingest("Patient/" + patient + "/$ingest?template=" + TEMPLATES, payload);
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        Parameters answer = FHIR.newJsonParser().parseResource(Parameters.class, response.body());
+        assertThat(((IntegerType) answer.getParameter("observations").getValue()).getValue())
+                .isEqualTo(2);
+        assertThat(((IntegerType) answer.getParameter("rejected").getValue()).getValue())
+                .isZero();
+
+        List<Observation> observations =
+                search("Observation?subject=Patient/" + patient + "&_sort=date", Observation.class);
+        assertThat(observations).hasSize(2);
+        Observation heartRate = observations.get(0);
+        assertThat(heartRate.getCode().getCoding())
+                .extracting(coding -> coding.getSystem() + "|" + coding.getCode())
+                .containsExactly("http://loinc.org|8867-4", "urn:acme:reading-type|hr");
+        assertThat(heartRate.getCategoryFirstRep().getCodingFirstRep().getCode())
+                .isEqualTo("vital-signs");
+        assertThat(heartRate.getValueQuantity().getValue()).isEqualByComparingTo("64");
+        assertThat(heartRate.getValueQuantity().getCode()).isEqualTo("/min");
+        assertThat(heartRate.getEffectiveDateTimeType().getValueAsString()).matches("2026-11-30T07:\\d\\d:00\\+01:00");
+        Observation bloodPressure = observations.get(1);
+        assertThat(bloodPressure.getComponent())
+                .extracting(component -> component.getCode().getCodingFirstRep().getCode() + "="
+                        + component.getValueQuantity().getValue().toPlainString())
+                .containsExactly("8480-6=128", "8462-4=82");
+
+        Device band = search("Device?identifier=urn:acme:serial%7CWB-" + run, Device.class)
+                .get(0);
+        assertThat(band.getPatient().getReference()).isEqualTo("Patient/" + patient);
+        assertThat(band.getDeviceNameFirstRep().getName()).isEqualTo("Acme Band 3");
+        assertThat(heartRate.getDevice().getReference())
+                .isEqualTo("Device/" + band.getIdElement().getIdPart());
+
+        List<Provenance> provenances = search(
+                "Provenance?target=Observation/" + heartRate.getIdElement().getIdPart(), Provenance.class);
+        assertThat(provenances).singleElement().satisfies(provenance -> {
+            assertThat(provenance.getTarget()).hasSize(2);
+            String binary = provenance.getEntityFirstRep().getWhat().getReference();
+            Binary raw = FHIR.newJsonParser()
+                    .parseResource(Binary.class, fhirGet(binary).body());
+            assertThat(new String(raw.getData(), StandardCharsets.UTF_8)).isEqualTo(payload);
+            assertThat(raw.getContentType()).isEqualTo("application/json");
+        });
+    }
+
+    @Test
+    void ingest_sameBatchTwice_changesNothing() throws Exception {
+        String payload = messages(heartRate("m1", 64), heartRate("m2", 66), bloodPressure(121, 79));
+
+        assertThat(ingest("Patient/" + patient + "/$ingest?template=" + TEMPLATES, payload)
+                        .statusCode())
+                .isEqualTo(200);
+        List<Observation> first = search("Observation?subject=Patient/" + patient, Observation.class);
+        assertThat(ingest("Patient/" + patient + "/$ingest?template=" + TEMPLATES, payload)
+                        .statusCode())
+                .isEqualTo(200);
+        List<Observation> second = search("Observation?subject=Patient/" + patient, Observation.class);
+
+        assertThat(second).hasSize(3);
+        assertThat(second)
+                .extracting(observation -> observation.getMeta().getVersionId())
+                .containsOnly("1");
+        assertThat(second)
+                .extracting(observation -> observation.getIdElement().getIdPart())
+                .containsExactlyInAnyOrderElementsOf(
+                        first.stream().map(o -> o.getIdElement().getIdPart()).toList());
+        assertThat(search("Device?patient=Patient/" + patient, Device.class))
+                .extracting(device -> device.getMeta().getVersionId())
+                .containsOnly("1");
+    }
+
+    @Test
+    void ingest_atServerLevel_takesPatientFromIdentifier() throws Exception {
+        HttpResponse<String> response = ingest("$ingest?template=" + TEMPLATES, messages(heartRate("m1", 70)));
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(search("Observation?subject=Patient/" + patient, Observation.class))
+                .hasSize(1);
+    }
+
+    @Test
+    void ingest_impossibleValue_refusesWholeBatchNamingTheRecord() throws Exception {
+        HttpResponse<String> response = ingest(
+                "Patient/" + patient + "/$ingest?template=" + TEMPLATES,
+                messages(heartRate("ok", 64), heartRate("bad", 900)));
+
+        assertThat(response.statusCode()).isEqualTo(422);
+        OperationOutcome outcome = FHIR.newJsonParser().parseResource(OperationOutcome.class, response.body());
+        assertThat(outcome.getIssue())
+                .filteredOn(issue -> issue.getSeverity() == OperationOutcome.IssueSeverity.ERROR
+                        && !issue.getLocation().isEmpty())
+                .singleElement()
+                .satisfies(issue -> {
+                    assertThat(issue.getLocation().get(0).getValue()).isEqualTo("bad-" + run);
+                    assertThat(issue.getDiagnostics())
+                            .startsWith("VGL-1203: record bad-" + run + ": value:")
+                            .contains("900");
+                });
+        assertThat(search("Observation?subject=Patient/" + patient, Observation.class))
+                .isEmpty();
+        assertThat(search("Device?patient=Patient/" + patient, Device.class)).isEmpty();
+    }
+
+    @Test
+    void ingest_partial_storesTheValidRecordsAndReportsTheOthers() throws Exception {
+        HttpResponse<String> response = ingest(
+                "Patient/" + patient + "/$ingest?partial=true&template=" + TEMPLATES,
+                messages(heartRate("ok", 64), heartRate("bad", 900), "{\"type\": \"temperature\"}"));
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        Parameters answer = FHIR.newJsonParser().parseResource(Parameters.class, response.body());
+        assertThat(((IntegerType) answer.getParameter("observations").getValue()).getValue())
+                .isEqualTo(1);
+        assertThat(((IntegerType) answer.getParameter("rejected").getValue()).getValue())
+                .isEqualTo(2);
+        OperationOutcome outcome =
+                (OperationOutcome) answer.getParameter("outcome").getResource();
+        assertThat(outcome.getIssue())
+                .filteredOn(issue -> issue.getSeverity() == OperationOutcome.IssueSeverity.WARNING)
+                .extracting(issue -> issue.getLocation().get(0).getValue())
+                .containsExactly("bad-" + run, "$[2]");
+        assertThat(search("Observation?subject=Patient/" + patient, Observation.class))
+                .hasSize(1);
+    }
+
+    @Test
+    void ingest_dryRun_showsMeasurementsAndTransactionAndWritesNothing() throws Exception {
+        HttpResponse<String> response = ingest(
+                "Patient/" + patient + "/$ingest?dryRun=true&template=" + TEMPLATES, messages(bloodPressure(140, 91)));
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        Parameters answer = FHIR.newJsonParser().parseResource(Parameters.class, response.body());
+        assertThat(answer.getParameters("measurement")).singleElement().satisfies(measurement -> assertThat(
+                        measurement.getPart())
+                .extracting(Parameters.ParametersParameterComponent::getName)
+                .contains("recordId", "code", "component", "start", "device", "patient"));
+        Bundle transaction = (Bundle) answer.getParameter("transaction").getResource();
+        assertThat(transaction.getEntry())
+                .extracting(entry -> entry.getResource().fhirType())
+                .containsExactly("Binary", "Device", "Observation", "Provenance");
+        assertThat(search("Observation?subject=Patient/" + patient, Observation.class))
+                .isEmpty();
+    }
+
+    @Test
+    void ingest_deviceOfAnotherPatient_isRefused() throws Exception {
+        assertThat(ingest("Patient/" + patient + "/$ingest?template=" + TEMPLATES, messages(heartRate("m1", 64)))
+                        .statusCode())
+                .isEqualTo(200);
+        String other = "ingest-other-" + run;
+        fhirPut("Patient/" + other, "{\"resourceType\": \"Patient\", \"id\": \"" + other + "\"}");
+
+        HttpResponse<String> response = ingest(
+                "Patient/" + other + "/$ingest?template=" + TEMPLATES,
+                messages(heartRate("m9", 64).replace(",\"member\":\"" + member + "\"", "")));
+
+        assertThat(response.statusCode()).isEqualTo(422);
+        assertThat(response.body())
+                .contains("device urn:acme:serial|WB-" + run + " is linked to another patient than Patient/" + other)
+                .doesNotContain(patient);
+    }
+
+    @Test
+    void ingest_badRequests_areNamedAndStoreNothing() throws Exception {
+        String path = "Patient/" + patient + "/$ingest?template=" + TEMPLATES;
+
+        HttpResponse<String> malformed = ingest(path, "[{\"type\": \"hr\",");
+        assertThat(malformed.statusCode()).isEqualTo(400);
+        assertThat(malformed.body()).contains("VGL-1201: not JSON at line 1");
+
+        HttpResponse<String> csv = send(path, "text/csv", "a,b");
+        assertThat(csv.statusCode()).isEqualTo(415);
+        assertThat(csv.body()).contains("VGL-1202").contains("text/csv");
+
+        assertThat(ingest("Patient/" + patient + "/$ingest?dryRun=maybe", "[]").body())
+                .contains("VGL-1205: dryRun must be true or false");
+        assertThat(ingest("Patient/" + patient + "/$ingest?template=Binary/nope", "[]")
+                        .body())
+                .contains(
+                        "VGL-1204: Binary/nope is not a stored Binary of type application/vnd.vigil.device-templates+json");
+        assertThat(ingest("Patient/no-such-" + run + "/$ingest", "[]").statusCode())
+                .isEqualTo(404);
+        assertThat(search("Observation?subject=Patient/" + patient, Observation.class))
+                .isEmpty();
+    }
+
+    @Test
+    void ingest_patientToken_mayIngestForItsOwnPatientOnly() throws Exception {
+        String token = TestIssuer.shared()
+                .token(FHIR_BASE, "patient/Observation.cu")
+                .patient(patient)
+                .sign();
+        String other = "ingest-other-" + run;
+        fhirPut("Patient/" + other, "{\"resourceType\": \"Patient\", \"id\": \"" + other + "\"}");
+
+        HttpResponse<String> own =
+                sendWith(token, "Patient/" + patient + "/$ingest?template=" + TEMPLATES, messages(heartRate("m1", 64)));
+        HttpResponse<String> foreign =
+                sendWith(token, "Patient/" + other + "/$ingest?template=" + TEMPLATES, messages(heartRate("m2", 64)));
+
+        assertThat(own.statusCode()).as(own.body()).isEqualTo(200);
+        assertThat(foreign.statusCode()).isEqualTo(403);
+        assertThat(search("Observation?subject=Patient/" + other, Observation.class))
+                .isEmpty();
+    }
+
+    private String heartRate(String id, int bpm) {
+        return """
+                {"msgId":"%s-%s","type":"hr","serial":"WB-%s","model":"Acme Band 3","member":"%s","at":"2026-11-30T07:%02d:00+01:00","bpm":%d}"""
+                .formatted(id, run, run, member, 15 + Math.abs(id.hashCode() % 30), bpm)
+                .strip();
+    }
+
+    private String bloodPressure(int systolic, int diastolic) {
+        return """
+                {"type":"bp","serial":"CUFF-%s","member":"%s","at":"2026-11-30T08:20:00+01:00","sys":%d,"dia":%d}"""
+                .formatted(run, member, systolic, diastolic)
+                .strip();
+    }
+
+    private static String messages(String... messages) {
+        return "[" + String.join(",", messages) + "]";
+    }
+
+    private HttpResponse<String> ingest(String path, String payload) throws Exception {
+        return send(path, "application/json", payload);
+    }
+
+    private HttpResponse<String> send(String path, String contentType, String payload) throws Exception {
+        return sendWith(adminToken(), path, contentType, payload);
+    }
+
+    private HttpResponse<String> sendWith(String token, String path, String payload) throws Exception {
+        return sendWith(token, path, "application/json", payload);
+    }
+
+    private HttpResponse<String> sendWith(String token, String path, String contentType, String payload)
+            throws Exception {
+        return http().send(
+                        HttpRequest.newBuilder(java.net.URI.create(fhirBase() + "/" + path))
+                                .header("Authorization", "Bearer " + token)
+                                .header("Content-Type", contentType)
+                                .header("Accept", "application/fhir+json")
+                                .POST(HttpRequest.BodyPublishers.ofString(payload))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+    }
+
+    private <T extends Resource> List<T> search(String query, Class<T> type) throws Exception {
+        HttpResponse<String> response = fhirGet(query);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return FHIR.newJsonParser().parseResource(Bundle.class, response.body()).getEntry().stream()
+                .map(entry -> type.cast(entry.getResource()))
+                .toList();
+    }
+
+    private static byte[] resource(String path) {
+        try (InputStream in = DeviceIngestIT.class.getResourceAsStream(path)) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
