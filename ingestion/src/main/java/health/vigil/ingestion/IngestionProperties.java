@@ -1,5 +1,6 @@
 package health.vigil.ingestion;
 
+import java.time.Duration;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -12,11 +13,48 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     wildcards ({@code file:/etc/vigil/templates/*.json}, {@code classpath:templates/acme.json}); every
  *     file is validated at start and the server does not start with a broken one. Default: none, so
  *     JSON device messages need templates sent with the request
+ * @param mqtt the MQTT subscriber, {@code vigil.ingestion.mqtt.*}
  */
 @ConfigurationProperties("vigil.ingestion")
-public record IngestionProperties(@DefaultValue("true") boolean enabled, @DefaultValue List<String> templates) {
+public record IngestionProperties(
+        @DefaultValue("true") boolean enabled, @DefaultValue List<String> templates, @DefaultValue Mqtt mqtt) {
 
     public IngestionProperties {
         templates = List.copyOf(templates);
     }
+
+    /**
+     * The MQTT subscriber: payloads published to {@code <topic-prefix>/<format>} (records name their
+     * patients) or {@code <topic-prefix>/<format>/Patient/<id>} are stored as {@code $ingest} stores
+     * them.
+     *
+     * @param enabled whether to subscribe; default {@code false}
+     * @param brokerUrl the broker, {@code tcp://host:1883} or {@code ssl://host:8883}; default {@code
+     *     tcp://127.0.0.1:1883}
+     * @param clientId the MQTT client id; stable across restarts, because the broker keeps the session
+     *     (and the messages not yet acknowledged) under it; each node needs its own. Default {@code
+     *     vigil-ingest}
+     * @param topicPrefix the topics subscribed to are {@code <topic-prefix>/#}; default {@code vigil/ingest}
+     * @param sharedGroup when set, subscribe as the shared subscription {@code $share/<group>/...}, so that
+     *     several nodes split the messages instead of each storing all; default none
+     * @param errorTopic where the report of a refused payload is published, as an OperationOutcome (JSON),
+     *     under the payload's topic suffix ({@code <error-topic>/<format>/...}); default {@code
+     *     vigil/ingest-errors}
+     * @param partial whether to store the valid records of a payload with rejected ones; default {@code
+     *     false}: all or nothing, as {@code $ingest}
+     * @param username the broker user; default none (anonymous)
+     * @param password the broker password; default none
+     * @param retryInterval how often payloads that met unavailable storage are tried again; default 30 s
+     */
+    public record Mqtt(
+            @DefaultValue("false") boolean enabled,
+            @DefaultValue("tcp://127.0.0.1:1883") String brokerUrl,
+            @DefaultValue("vigil-ingest") String clientId,
+            @DefaultValue("vigil/ingest") String topicPrefix,
+            String sharedGroup,
+            @DefaultValue("vigil/ingest-errors") String errorTopic,
+            @DefaultValue("false") boolean partial,
+            String username,
+            String password,
+            @DefaultValue("30s") Duration retryInterval) {}
 }

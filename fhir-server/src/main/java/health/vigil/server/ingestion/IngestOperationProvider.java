@@ -2,7 +2,6 @@ package health.vigil.server.ingestion;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
-import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
 import ca.uhn.fhir.rest.annotation.IdParam;
 import ca.uhn.fhir.rest.annotation.Operation;
 import ca.uhn.fhir.rest.api.Constants;
@@ -12,7 +11,6 @@ import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
-import health.vigil.ingestion.api.DeviceIngestion;
 import health.vigil.ingestion.api.FeedException;
 import health.vigil.ingestion.api.FeedFormat;
 import health.vigil.ingestion.api.IngestionErrors;
@@ -22,9 +20,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.hl7.fhir.r4.model.Binary;
-import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.IdType;
-import org.hl7.fhir.r4.model.Meta;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
 import org.hl7.fhir.r4.model.Parameters;
@@ -48,23 +44,19 @@ final class IngestOperationProvider {
 
     private static final Pattern BINARY_REFERENCE = Pattern.compile("Binary/([A-Za-z0-9\\-.]{1,64})");
 
-    private final DeviceIngestion ingestion;
-    private final JpaPatientDirectory directory;
-    private final IFhirSystemDao<Bundle, Meta> systemDao;
+    private final IngestService service;
     private final DaoRegistry daos;
     private final FhirContext fhirContext;
 
-    IngestOperationProvider(DeviceIngestion ingestion, DaoRegistry daos, IFhirSystemDao<Bundle, Meta> systemDao) {
-        this.ingestion = ingestion;
-        this.directory = new JpaPatientDirectory(daos);
-        this.systemDao = systemDao;
+    IngestOperationProvider(IngestService service, DaoRegistry daos, FhirContext fhirContext) {
+        this.service = service;
         this.daos = daos;
-        this.fhirContext = systemDao.getContext();
+        this.fhirContext = fhirContext;
     }
 
     @Operation(name = "$ingest", typeName = "Patient", manualRequest = true)
     public Parameters ingestForPatient(@IdParam IdType patient, RequestDetails request) {
-        if (!directory.exists(patient.getIdPart())) {
+        if (!service.patientExists(patient.getIdPart())) {
             throw new ResourceNotFoundException(patient.toUnqualifiedVersionless());
         }
         return ingest(patient.getIdPart(), request);
@@ -98,7 +90,7 @@ final class IngestOperationProvider {
                 request.getFhirServerBase());
         IngestionPlan plan;
         try {
-            plan = ingestion.plan(ingest, directory);
+            plan = service.plan(ingest);
         } catch (FeedException e) {
             throw switch (e.error()) {
                 case UNSUPPORTED_FORMAT -> new UnsupportedMediaTypeException(e.getMessage());
@@ -109,7 +101,7 @@ final class IngestOperationProvider {
             return IngestResponses.dryRun(plan);
         }
         if (!plan.complete() && (!partial || plan.transaction() == null)) {
-            OperationOutcome report = IngestResponses.report(plan, IssueSeverity.ERROR);
+            OperationOutcome report = plan.report(IssueSeverity.ERROR);
             report.addIssue()
                     .setSeverity(IssueSeverity.ERROR)
                     .setCode(OperationOutcome.IssueType.PROCESSING)
@@ -119,11 +111,7 @@ final class IngestOperationProvider {
                                     + (partial ? "" : "; send partial=true to store the valid records")));
             throw new UnprocessableEntityException(fhirContext, report);
         }
-        if (plan.transaction() == null) {
-            return IngestResponses.stored(plan, null);
-        }
-        Bundle response = systemDao.transaction(new SystemRequestDetails(), plan.transaction());
-        return IngestResponses.stored(plan, response);
+        return IngestResponses.stored(plan, service.write(plan));
     }
 
     /** Device templates from a Binary the caller names; only Binaries of the template type are read. */

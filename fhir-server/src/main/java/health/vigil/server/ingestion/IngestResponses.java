@@ -1,9 +1,7 @@
 package health.vigil.server.ingestion;
 
-import health.vigil.ingestion.api.IngestionErrors;
 import health.vigil.ingestion.api.IngestionPlan;
 import health.vigil.ingestion.api.Measurement;
-import health.vigil.ingestion.api.MeasurementProblem;
 import java.util.Date;
 import java.util.TimeZone;
 import org.hl7.fhir.r4.model.Bundle;
@@ -11,9 +9,7 @@ import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.IntegerType;
-import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
-import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Parameters.ParametersParameterComponent;
 import org.hl7.fhir.r4.model.Quantity;
@@ -25,37 +21,10 @@ final class IngestResponses {
 
     private IngestResponses() {}
 
-    /**
-     * The report of a plan's rejected records: one issue per problem, {@code location} the record id,
-     * {@code details.text} the element and what is wrong with it.
-     *
-     * @param severity {@code error} when the batch was refused for them, {@code warning} when the other
-     *     records were stored anyway
-     */
-    static OperationOutcome report(IngestionPlan plan, IssueSeverity severity) {
-        OperationOutcome outcome = new OperationOutcome();
-        outcome.addIssue()
-                .setSeverity(IssueSeverity.INFORMATION)
-                .setCode(IssueType.INFORMATIONAL)
-                .setDiagnostics(summary(plan));
-        for (MeasurementProblem problem : plan.problems()) {
-            OperationOutcome.OperationOutcomeIssueComponent issue = outcome.addIssue()
-                    .setSeverity(severity)
-                    .setCode(IssueType.INVALID)
-                    .setDiagnostics(IngestionErrors.INVALID_RECORDS.message(
-                            "record " + problem.recordId() + ": " + problem.element() + ": " + problem.message()));
-            issue.getDetails().setText(problem.element() + ": " + problem.message());
-            if (problem.recordId() != null) {
-                issue.addLocation(problem.recordId());
-            }
-        }
-        return outcome;
-    }
-
     /** The answer once stored: the counts, the report, and the transaction response. */
     static Parameters stored(IngestionPlan plan, Bundle transactionResponse) {
         Parameters answer = counts(plan);
-        answer.addParameter().setName("outcome").setResource(report(plan, IssueSeverity.WARNING));
+        answer.addParameter().setName("outcome").setResource(plan.report(IssueSeverity.WARNING));
         if (transactionResponse != null) {
             answer.addParameter().setName("result").setResource(transactionResponse);
         }
@@ -65,7 +34,7 @@ final class IngestResponses {
     /** The answer of a dry run: the counts, the report, each measurement read, and the transaction it would post. */
     static Parameters dryRun(IngestionPlan plan) {
         Parameters answer = counts(plan);
-        answer.addParameter().setName("outcome").setResource(report(plan, IssueSeverity.ERROR));
+        answer.addParameter().setName("outcome").setResource(plan.report(IssueSeverity.ERROR));
         plan.measurements().forEach(measurement -> answer.addParameter(measurement(measurement)));
         if (plan.transaction() != null) {
             answer.addParameter().setName("transaction").setResource(plan.transaction());
@@ -78,19 +47,8 @@ final class IngestResponses {
         answer.addParameter("format", new StringType(plan.format().parameterName()));
         answer.addParameter("measurements", new IntegerType(plan.measurements().size()));
         answer.addParameter("observations", new IntegerType(plan.observations()));
-        answer.addParameter(
-                "rejected",
-                new IntegerType(plan.problems().stream()
-                        .map(MeasurementProblem::recordId)
-                        .distinct()
-                        .count()));
+        answer.addParameter("rejected", new IntegerType((int) plan.rejected()));
         return answer;
-    }
-
-    private static String summary(IngestionPlan plan) {
-        return plan.measurements().size() + " measurements read as "
-                + plan.format().parameterName() + ", " + plan.observations() + " Observations, "
-                + plan.problems().size() + " problems";
     }
 
     private static ParametersParameterComponent measurement(Measurement measurement) {

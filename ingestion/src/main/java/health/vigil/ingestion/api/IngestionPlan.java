@@ -2,6 +2,9 @@ package health.vigil.ingestion.api;
 
 import java.util.List;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 
 /**
  * What a payload would store, worked out without writing anything.
@@ -29,5 +32,39 @@ public record IngestionPlan(
     /** Whether every record of the payload can be stored. */
     public boolean complete() {
         return problems.isEmpty();
+    }
+
+    /** How many records cannot be stored (a record with several problems counts once). */
+    public long rejected() {
+        return problems.stream().map(MeasurementProblem::recordId).distinct().count();
+    }
+
+    /**
+     * The report of the plan: a summary, then one issue per problem in feed order, {@code location} the
+     * record's id, {@code details.text} the element and what is wrong with it, {@code diagnostics} both
+     * after the stable code {@code VGL-1203}.
+     *
+     * @param severity of the problems' issues: {@code error} when the batch was refused for them, {@code
+     *     warning} when the other records were stored anyway
+     */
+    public OperationOutcome report(IssueSeverity severity) {
+        OperationOutcome outcome = new OperationOutcome();
+        outcome.addIssue()
+                .setSeverity(IssueSeverity.INFORMATION)
+                .setCode(IssueType.INFORMATIONAL)
+                .setDiagnostics(measurements.size() + " measurements read as " + format.parameterName() + ", "
+                        + observations + " Observations, " + problems.size() + " problems");
+        for (MeasurementProblem problem : problems) {
+            OperationOutcome.OperationOutcomeIssueComponent issue = outcome.addIssue()
+                    .setSeverity(severity)
+                    .setCode(IssueType.INVALID)
+                    .setDiagnostics(IngestionErrors.INVALID_RECORDS.message(
+                            "record " + problem.recordId() + ": " + problem.element() + ": " + problem.message()));
+            issue.getDetails().setText(problem.element() + ": " + problem.message());
+            if (problem.recordId() != null) {
+                issue.addLocation(problem.recordId());
+            }
+        }
+        return outcome;
     }
 }
