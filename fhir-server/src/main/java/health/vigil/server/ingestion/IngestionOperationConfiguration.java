@@ -2,8 +2,8 @@ package health.vigil.server.ingestion;
 
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
-import health.vigil.ingestion.IngestionProperties;
 import health.vigil.ingestion.api.DeviceIngestion;
+import health.vigil.ingestion.api.IngestionProperties;
 import health.vigil.interceptors.api.RestfulServerCustomizer;
 import health.vigil.server.security.VigilSecurityProperties;
 import org.hl7.fhir.r4.model.Bundle;

@@ -40,8 +40,16 @@ abstract class ServerIT {
             .expiresAt(Instant.now().plus(Duration.ofHours(6)))
             .sign();
 
+    /** Names this test JVM's MQTT client and topics, so runs on one broker do not meet. */
+    static final String MQTT_RUN = java.util.UUID.randomUUID().toString().substring(0, 8);
+
     @LocalServerPort
     int port;
+
+    /** The topics the server's MQTT subscriber listens to: {@code <prefix>/<format>[/Patient/<id>]}. */
+    static String mqttTopicPrefix() {
+        return "vigil-it-" + MQTT_RUN + "/ingest";
+    }
 
     @DynamicPropertySource
     static void serverProperties(DynamicPropertyRegistry registry) {
@@ -55,6 +63,14 @@ abstract class ServerIT {
         registry.add("vigil.security.introspection.client-secret", () -> TestIssuer.INTROSPECTION_SECRET);
         // Every request asks the issuer, so a revocation shows on the very next request.
         registry.add("vigil.security.introspection.cache-ttl", () -> "0s");
+        // Device feeds: the example templates, and the MQTT subscriber on the local broker, on topics of
+        // this test JVM alone.
+        registry.add("vigil.ingestion.templates", () -> "classpath:ingestion/acme-templates.json");
+        registry.add("vigil.ingestion.mqtt.enabled", () -> "true");
+        registry.add("vigil.ingestion.mqtt.client-id", () -> "vigil-it-" + MQTT_RUN);
+        registry.add("vigil.ingestion.mqtt.topic-prefix", () -> mqttTopicPrefix());
+        registry.add("vigil.ingestion.mqtt.error-topic", () -> "vigil-it-" + MQTT_RUN + "/errors");
+        registry.add("vigil.ingestion.mqtt.retry-interval", () -> "2s");
     }
 
     String serverUrl() {

@@ -1,7 +1,7 @@
 package health.vigil.ingestion.device;
 
-import health.vigil.ingestion.IngestionProperties;
 import health.vigil.ingestion.api.DeviceIngestion;
+import health.vigil.ingestion.api.IngestionProperties;
 import health.vigil.terminology.api.Terminology;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,12 +1,12 @@
 package health.vigil.ingestion.mqtt;
 
 import ca.uhn.fhir.context.FhirContext;
-import health.vigil.ingestion.IngestionProperties;
 import health.vigil.ingestion.api.FeedException;
 import health.vigil.ingestion.api.FeedFormat;
 import health.vigil.ingestion.api.FeedMessage;
 import health.vigil.ingestion.api.FeedStore;
 import health.vigil.ingestion.api.IngestionErrors;
+import health.vigil.ingestion.api.IngestionProperties;
 import health.vigil.ingestion.api.PendingFeeds;
 import health.vigil.ingestion.api.TransientFeedException;
 import java.nio.charset.StandardCharsets;

@@ -1,8 +1,8 @@
 package health.vigil.ingestion.mqtt;
 
 import ca.uhn.fhir.context.FhirContext;
-import health.vigil.ingestion.IngestionProperties;
 import health.vigil.ingestion.api.FeedStore;
+import health.vigil.ingestion.api.IngestionProperties;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;

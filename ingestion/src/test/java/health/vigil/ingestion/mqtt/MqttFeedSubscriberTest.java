@@ -3,11 +3,11 @@ package health.vigil.ingestion.mqtt;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.context.FhirContext;
-import health.vigil.ingestion.IngestionProperties;
 import health.vigil.ingestion.api.FeedFormat;
 import health.vigil.ingestion.api.FeedMessage;
 import health.vigil.ingestion.api.FeedStore;
 import health.vigil.ingestion.api.IngestionPlan;
+import health.vigil.ingestion.api.IngestionProperties;
 import health.vigil.ingestion.api.MeasurementProblem;
 import health.vigil.ingestion.api.TransientFeedException;
 import java.nio.charset.StandardCharsets;

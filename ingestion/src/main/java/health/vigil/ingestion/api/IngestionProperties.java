@@ -1,4 +1,4 @@
-package health.vigil.ingestion;
+package health.vigil.ingestion.api;
 
 import java.time.Duration;
 import java.util.List;
