@@ -43,15 +43,7 @@ class DeviceIngestIT extends ServerIT {
         run = UUID.randomUUID().toString().substring(0, 8);
         patient = "ingest-" + run;
         member = "M-" + run;
-        assertThat(fhirPut(
-                                "Patient/" + patient,
-                                """
-                        {"resourceType": "Patient", "id": "%s",
-                         "identifier": [{"system": "urn:acme:member", "value": "%s"}]}
-                        """
-                                        .formatted(patient, member))
-                        .statusCode())
-                .isIn(200, 201);
+        putAcmeMember(this, patient, member);
         Binary templates = new Binary();
         templates.setId(TEMPLATES);
         templates.setContentType("application/vnd.vigil.device-templates+json");
@@ -270,6 +262,19 @@ class DeviceIngestIT extends ServerIT {
         assertThat(foreign.statusCode()).isEqualTo(403);
         assertThat(search("Observation?subject=Patient/" + other, Observation.class))
                 .isEmpty();
+    }
+
+    /** Stores a patient with an identifier in the example templates' member namespace. */
+    static void putAcmeMember(ServerIT test, String patient, String member) throws Exception {
+        assertThat(test.fhirPut(
+                                "Patient/" + patient,
+                                """
+                        {"resourceType": "Patient", "id": "%s",
+                         "identifier": [{"system": "urn:acme:member", "value": "%s"}]}
+                        """
+                                        .formatted(patient, member))
+                        .statusCode())
+                .isIn(200, 201);
     }
 
     private String heartRate(String id, int bpm) {

@@ -35,15 +35,7 @@ class MqttIngestIT extends ServerIT {
 
     @BeforeEach
     void patientAndDevice() throws Exception {
-        assertThat(fhirPut(
-                                "Patient/" + patient,
-                                """
-                        {"resourceType": "Patient", "id": "%s",
-                         "identifier": [{"system": "urn:acme:member", "value": "%s"}]}
-                        """
-                                        .formatted(patient, member))
-                        .statusCode())
-                .isIn(200, 201);
+        DeviceIngestIT.putAcmeMember(this, patient, member);
         device = new MqttClient("tcp://127.0.0.1:1883", "it-device-" + run, new MemoryPersistence());
         MqttConnectOptions options = new MqttConnectOptions();
         options.setCleanSession(true);
