@@ -23,7 +23,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class Hl7v2AdapterTest {
@@ -33,12 +32,7 @@ class Hl7v2AdapterTest {
     private static final OffsetDateTime DRAWN = OffsetDateTime.parse("2026-03-12T08:10:00+01:00");
     private static final OffsetDateTime RELEASED = OffsetDateTime.parse("2026-03-12T10:05:00+01:00");
 
-    private static Hl7v2Adapter adapter;
-
-    @BeforeAll
-    static void load() {
-        adapter = adapter(Map.of());
-    }
+    private static final Hl7v2Adapter ADAPTER = adapter(Map.of());
 
     static Hl7v2Adapter adapter(Map<String, String> assigningAuthorities) {
         return new Hl7v2Adapter(Terminology.load(), ZoneId.of("Europe/Paris"), assigningAuthorities);
@@ -46,7 +40,7 @@ class Hl7v2AdapterTest {
 
     @Test
     void format_isHl7v2() {
-        assertThat(adapter.format()).isEqualTo(FeedFormat.HL7V2);
+        assertThat(ADAPTER.format()).isEqualTo(FeedFormat.HL7V2);
     }
 
     @Test
@@ -161,7 +155,7 @@ class Hl7v2AdapterTest {
                 "MSH|^~\\&|LIS|NORTH LAB|||20260115093000||ORU^R01|C1|P|2.3",
                 "PID|1||4711^^^NORTH^MR",
                 "OBR|1||A-1|2345-7^Glucose^LN|||20260115071500",
-                "OBX|1|NM|2345-7^Glucose^LN||95|mg/dl|70-99||||F|||20260115071600"));
+                "OBX|1|NM|2345-7^Glucose^LN||95|CD:289^mg/dl|70-99||||F|||20260115071600"));
         Hl7v2Adapter configured = adapter(Map.of("NORTH", "https://north.example/mrn"));
         CollectingSink configuredSink = new CollectingSink();
         read(
@@ -169,7 +163,7 @@ class Hl7v2AdapterTest {
                 configuredSink,
                 "MSH|^~\\&|LIS|NORTH LAB|||20260115093000||ORU^R01|C1|P|2.3\r"
                         + "PID|1||4711^^^NORTH^MR\rOBR|1||A-1|2345-7^Glucose^LN|||20260115071500\r"
-                        + "OBX|1|NM|2345-7^Glucose^LN||95|mg/dl|70-99||||F|||20260115071600");
+                        + "OBX|1|NM|2345-7^Glucose^LN||95|CD:289^mg/dl|70-99||||F|||20260115071600");
 
         assertThat(sink.measurements).isEmpty();
         assertThat(sink.problems)
@@ -251,7 +245,7 @@ class Hl7v2AdapterTest {
 
     static CollectingSink read(String payload) {
         CollectingSink sink = new CollectingSink();
-        read(adapter, sink, payload);
+        read(ADAPTER, sink, payload);
         return sink;
     }
 
