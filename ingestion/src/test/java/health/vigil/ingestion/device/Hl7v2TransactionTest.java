@@ -2,22 +2,14 @@ package health.vigil.ingestion.device;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.context.support.DefaultProfileValidationSupport;
-import ca.uhn.fhir.validation.FhirValidator;
-import ca.uhn.fhir.validation.ResultSeverityEnum;
-import ca.uhn.fhir.validation.SingleValidationMessage;
 import health.vigil.ingestion.api.Measurement;
 import health.vigil.ingestion.device.IngestionTransaction.Item;
 import health.vigil.terminology.api.Terminology;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.util.Date;
 import java.util.List;
-import org.hl7.fhir.common.hapi.validation.support.CommonCodeSystemsTerminologyService;
-import org.hl7.fhir.common.hapi.validation.support.InMemoryTerminologyServerValidationSupport;
-import org.hl7.fhir.common.hapi.validation.support.ValidationSupportChain;
-import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.DiagnosticReport;
 import org.hl7.fhir.r4.model.Observation;
@@ -31,7 +23,6 @@ import org.junit.jupiter.api.Test;
 /** An ORU^R01 message through the adapter, the mapper and the transaction. */
 class Hl7v2TransactionTest {
 
-    private static final FhirContext FHIR = FhirContext.forR4Cached();
     private static final String BASE = "https://fhir.example.org/fhir";
     private static final String MEDIA_TYPE = "x-application/hl7-v2+er7";
     private static final String INTERPRETATION = "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation";
@@ -151,8 +142,9 @@ class Hl7v2TransactionTest {
 
     @Test
     void of_golden_everyResourceIsValidR4() {
-        assertThat(errors(transaction("oru-r01-cbc-bmp.hl7"))).isEmpty();
-        assertThat(errors(transaction("oru-r01-cbc-bmp-corrected.hl7"))).isEmpty();
+        assertThat(R4Validation.errors(transaction("oru-r01-cbc-bmp.hl7"))).isEmpty();
+        assertThat(R4Validation.errors(transaction("oru-r01-cbc-bmp-corrected.hl7")))
+                .isEmpty();
     }
 
     @Test
@@ -191,31 +183,28 @@ class Hl7v2TransactionTest {
         assertThat(diagnosticReport.getStatus()).isEqualTo(DiagnosticReport.DiagnosticReportStatus.PRELIMINARY);
         assertThat(diagnosticReport.getEffectiveDateTimeType().getValueAsString())
                 .isEqualTo("2026-03-12T08:10:00+01:00");
-        assertThat(errors(transaction)).isEmpty();
+        assertThat(R4Validation.errors(transaction)).isEmpty();
     }
 
     @Test
     void map_labResultWithRangeInAnUnknownUnit_rejected() {
-        Measurement measurement = new Measurement(
-                "2951-2",
+        Measurement sodium = lab("2951-2", "139", "mmol/L", Measurement.ResultStatus.FINAL, null);
+        Measurement.ReferenceRange range =
+                new Measurement.ReferenceRange(new BigDecimal("136"), new BigDecimal("145"), "mEq/Lx", "136-145");
+        Measurement withRange = new Measurement(
+                sodium.code(),
                 null,
-                new Measurement.Quantity(new java.math.BigDecimal("139"), "mmol/L"),
-                OffsetDateTime.parse("2026-03-12T08:10:00+01:00"),
+                sodium.value(),
+                sodium.start(),
                 null,
                 null,
                 "p1",
                 null,
-                "hl7v2/LAB",
-                "A-1/NA",
-                new Measurement.Lab(
-                        null,
-                        new Measurement.ReferenceRange(
-                                new java.math.BigDecimal("136"), new java.math.BigDecimal("145"), "mEq/Lx", "136-145"),
-                        null,
-                        Measurement.ResultStatus.FINAL,
-                        null));
+                sodium.source(),
+                sodium.recordId(),
+                new Measurement.Lab(null, range, null, Measurement.ResultStatus.FINAL, null));
 
-        assertThat(mapper.map(measurement)).isInstanceOf(ObservationMapper.Result.Rejected.class);
+        assertThat(mapper.map(withRange)).isInstanceOf(ObservationMapper.Result.Rejected.class);
     }
 
     private static Measurement lab(
@@ -223,7 +212,7 @@ class Hl7v2TransactionTest {
         return new Measurement(
                 code,
                 null,
-                new Measurement.Quantity(new java.math.BigDecimal(value), unit),
+                new Measurement.Quantity(new BigDecimal(value), unit),
                 OffsetDateTime.parse("2026-03-12T08:10:00+01:00"),
                 null,
                 null,
@@ -268,19 +257,6 @@ class Hl7v2TransactionTest {
         return resources.stream()
                 .map(resource ->
                         resource.fhirType() + "/" + resource.getIdElement().getIdPart())
-                .toList();
-    }
-
-    private static List<String> errors(Bundle bundle) {
-        ValidationSupportChain chain = new ValidationSupportChain(
-                new DefaultProfileValidationSupport(FHIR),
-                new InMemoryTerminologyServerValidationSupport(FHIR),
-                new CommonCodeSystemsTerminologyService(FHIR));
-        FhirValidator validator = FHIR.newValidator().registerValidatorModule(new FhirInstanceValidator(chain));
-        return validator.validateWithResult(bundle).getMessages().stream()
-                .filter(message -> message.getSeverity() == ResultSeverityEnum.ERROR
-                        || message.getSeverity() == ResultSeverityEnum.FATAL)
-                .map(SingleValidationMessage::toString)
                 .toList();
     }
 }
