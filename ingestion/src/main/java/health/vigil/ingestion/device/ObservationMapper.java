@@ -31,12 +31,17 @@ import org.hl7.fhir.r4.model.Reference;
  * feed's own code second), UCUM units, the effective time with the device's offset, and an id derived
  * from the record's identity, so storing it again with PUT changes nothing. A measurement that cannot
  * be stored is {@link Result.Rejected} with every problem found, never a partial Observation.
+ *
+ * <p>A measurement with {@link Measurement#lab() lab} details becomes a laboratory Observation: its
+ * status, comparator, reference range, interpretation and issued time come from them. The category
+ * is the analyte's own ({@code laboratory} for every lab analyte of the catalogue).
  */
 final class ObservationMapper {
 
     static final String LOINC = "http://loinc.org";
     static final String UCUM = "http://unitsofmeasure.org";
     static final String CATEGORY_SYSTEM = "http://terminology.hl7.org/CodeSystem/observation-category";
+    static final String INTERPRETATION_SYSTEM = "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation";
 
     /** The Observation's identifier system: the value is {@code <source>/<record id>}. */
     static final String RECORD_IDENTIFIER_SYSTEM = "https://vigil.health/fhir/sid/device-record";
@@ -74,12 +79,19 @@ final class ObservationMapper {
         }
         Observation observation = new Observation();
         analyte.ifPresent(found -> value(found, measurement.value(), observation, report));
+        if (measurement.lab() != null) {
+            lab(measurement.lab(), observation, report);
+        }
         if (!problems.isEmpty()) {
             return new Result.Rejected(problems);
         }
         Analyte what = analyte.orElseThrow();
         observation.setId(observationId(measurement));
-        observation.setStatus(Observation.ObservationStatus.FINAL);
+        observation.setStatus(
+                measurement.lab() == null
+                        ? Observation.ObservationStatus.FINAL
+                        : Observation.ObservationStatus.fromCode(
+                                measurement.lab().status().fhirCode()));
         observation
                 .addIdentifier()
                 .setSystem(RECORD_IDENTIFIER_SYSTEM)
@@ -155,6 +167,56 @@ final class ObservationMapper {
         }
     }
 
+    /**
+     * A lab result's comparator, reference range, flag and release time. The range's limits are
+     * quantities in the range's own unit (the result's, in HL7 v2); no plausibility range applies to
+     * them or to lab values, whose ranges differ by lab, age and sex.
+     */
+    private void lab(Measurement.Lab lab, Observation observation, Problems report) {
+        if (lab.status() == Measurement.ResultStatus.PARTIAL) {
+            report.add("status", "a single result cannot be partial; only a report can");
+        }
+        if (lab.comparator() != null && observation.hasValueQuantity()) {
+            observation.getValueQuantity().setComparator(Quantity.QuantityComparator.fromCode(lab.comparator()));
+        }
+        Measurement.ReferenceRange range = lab.referenceRange();
+        if (range != null) {
+            Observation.ObservationReferenceRangeComponent mapped =
+                    new Observation.ObservationReferenceRangeComponent();
+            if (range.low() != null || range.high() != null) {
+                UnitResult unit = terminology.units().normalize(range.unit());
+                if (unit instanceof UnitResult.Valid valid) {
+                    if (range.low() != null) {
+                        mapped.setLow(ucumQuantity(range.low(), valid.ucum()));
+                    }
+                    if (range.high() != null) {
+                        mapped.setHigh(ucumQuantity(range.high(), valid.ucum()));
+                    }
+                } else {
+                    report.add(
+                            "referenceRange", "unit '" + range.unit() + "': " + ((UnitResult.Invalid) unit).reason());
+                }
+            }
+            if (range.text() != null && !range.text().isBlank()) {
+                mapped.setText(range.text());
+            }
+            observation.addReferenceRange(mapped);
+        }
+        if (lab.interpretation() != null) {
+            observation.addInterpretation(new CodeableConcept(new Coding(
+                    INTERPRETATION_SYSTEM,
+                    lab.interpretation().name(),
+                    lab.interpretation().display())));
+        }
+        if (lab.report() != null && lab.report().issued() != null) {
+            observation.setIssued(Date.from(lab.report().issued().toInstant()));
+        }
+    }
+
+    private static Quantity ucumQuantity(BigDecimal value, String ucum) {
+        return new Quantity().setValue(value).setUnit(ucum).setSystem(UCUM).setCode(ucum);
+    }
+
     /** The value as a UCUM Quantity in the unit the feed used, if that unit fits and the value is possible. */
     private Optional<Quantity> quantity(
             Analyte analyte, BigDecimal value, String unit, String element, Problems report) {
@@ -187,8 +249,7 @@ final class ObservationMapper {
                             + range.get() + ")");
             return Optional.empty();
         }
-        return Optional.of(
-                new Quantity().setValue(value).setUnit(ucum).setSystem(UCUM).setCode(ucum));
+        return Optional.of(ucumQuantity(value, ucum));
     }
 
     private Optional<Analyte> known(String code, String element, Problems report) {
@@ -203,7 +264,7 @@ final class ObservationMapper {
         return analyte;
     }
 
-    private static DateTimeType dateTime(OffsetDateTime time) {
+    static DateTimeType dateTime(OffsetDateTime time) {
         return new DateTimeType(
                 Date.from(time.toInstant()),
                 time.getNano() == 0 ? TemporalPrecisionEnum.SECOND : TemporalPrecisionEnum.MILLI,
