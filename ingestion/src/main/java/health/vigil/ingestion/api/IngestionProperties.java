@@ -1,7 +1,9 @@
 package health.vigil.ingestion.api;
 
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.List;
+import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -14,13 +16,33 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     file is validated at start and the server does not start with a broken one. Default: none, so
  *     JSON device messages need templates sent with the request
  * @param mqtt the MQTT subscriber, {@code vigil.ingestion.mqtt.*}
+ * @param hl7v2 reading HL7 v2 lab results, {@code vigil.ingestion.hl7v2.*}
  */
 @ConfigurationProperties("vigil.ingestion")
 public record IngestionProperties(
-        @DefaultValue("true") boolean enabled, @DefaultValue List<String> templates, @DefaultValue Mqtt mqtt) {
+        @DefaultValue("true") boolean enabled,
+        @DefaultValue List<String> templates,
+        @DefaultValue Mqtt mqtt,
+        @DefaultValue Hl7v2 hl7v2) {
 
     public IngestionProperties {
         templates = List.copyOf(templates);
+    }
+
+    /**
+     * HL7 v2 lab results.
+     *
+     * @param zone the time zone of sending labs' times that carry no UTC offset (HL7 v2 TS without
+     *     {@code +hhmm}); default {@code UTC}
+     * @param assigningAuthorities identifier system URIs for PID-3 assigning authorities that carry no OID
+     *     or URI themselves, by namespace id ({@code vigil.ingestion.hl7v2.assigning-authorities.MRN-LAB=
+     *     https://lab.example.org/mrn}); default none
+     */
+    public record Hl7v2(@DefaultValue("UTC") ZoneId zone, @DefaultValue Map<String, String> assigningAuthorities) {
+
+        public Hl7v2 {
+            assigningAuthorities = Map.copyOf(assigningAuthorities);
+        }
     }
 
     /**

@@ -34,7 +34,10 @@ public class DeviceIngestionAutoConfiguration {
     DeviceIngestion deviceIngestion(Terminology terminology, IngestionProperties properties) {
         DeviceTemplates templates = new DeviceTemplates(terminology);
         return new DeviceIngestionService(
-                List.of(),
+                List.of(new Hl7v2Adapter(
+                        terminology,
+                        properties.hl7v2().zone(),
+                        properties.hl7v2().assigningAuthorities())),
                 configured(templates, properties.templates()),
                 templates,
                 new ObservationMapper(terminology));
