@@ -51,6 +51,8 @@ final class IngestWorkloads {
     private static final Duration MQTT_POLL = Duration.ofMillis(100);
     /** An MQTT run whose count has not grown for this long is over (the rest was refused or is stuck). */
     private static final Duration MQTT_STALL = Duration.ofSeconds(30);
+    /** After a run that hit the time limit, how long the server may take to store the rest. */
+    private static final Duration MQTT_DRAIN = Duration.ofMinutes(10);
 
     private final HarnessOptions options;
     private final FhirHttp fhir;
@@ -231,6 +233,16 @@ final class IngestWorkloads {
                         expected,
                         start + options.maxRunTime().toNanos());
         double cpu = server.cpuSeconds() - cpuBefore;
+        if (!waited.reached() && !waited.stalled()) {
+            // The server is still storing this run's messages: let it finish (untimed), so that the
+            // next run counts only its own.
+            log.warn(
+                    "MQTT run hit the time limit with {} of {} Observations stored; waiting for the rest",
+                    waited.count(),
+                    expected);
+            new CountWait(MQTT_POLL, MQTT_STALL, System::nanoTime)
+                    .await(() -> count(countQuery) - before, expected, System.nanoTime() + MQTT_DRAIN.toNanos());
+        }
         int reports = mqtt.errorReports() - reportsBefore;
         String firstFailure = reports > 0 ? mqtt.firstErrorReport() : null;
         if (!waited.reached()) {
