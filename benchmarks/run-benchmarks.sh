@@ -11,13 +11,18 @@
 # SUITE=privacy compares Vigil with consent + audit on and off instead (both in smart mode with
 # tokens); its report goes to benchmarks/target/privacy/results.md:
 #   SUITE=privacy bash benchmarks/run-benchmarks.sh
+#
+# SUITE=ingest measures device ingestion on Vigil alone (one Observation POST per reading vs $ingest
+# batches vs MQTT through the local broker, and the time until a reading is searchable); it needs no
+# Synthea cohort, only PostgreSQL and an MQTT broker; its report goes to benchmarks/target/ingest:
+#   SUITE=ingest bash benchmarks/run-benchmarks.sh
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 
 # Cohort (Synthea): PATIENTS living patients (Synthea adds the ones who died), seeded, so every
-# run with the same settings posts the same bundles.
+# run with the same settings posts the same bundles. The ingest suite creates PATIENTS patients itself.
 PATIENTS=${PATIENTS:-100}
 SEED=${SEED:-42}
 AGES=${AGES:-20-60}
@@ -33,8 +38,14 @@ SINGLE_CLIENT_READS=${SINGLE_CLIENT_READS:-500}
 SEARCHES=${SEARCHES:-1000}
 STARTUP_RUNS=${STARTUP_RUNS:-3}
 MAX_RUN_SECONDS=${MAX_RUN_SECONDS:-180}
-# Which comparison: baseline (Vigil vs vanilla HAPI) or privacy (consent + audit on vs off)
+# Which comparison: baseline (Vigil vs vanilla HAPI), privacy (consent + audit on vs off) or ingest
 SUITE=${SUITE:-baseline}
+# Ingest suite: readings per $ingest request and MQTT message (one workload per size), readings per
+# timed run of each, single readings per run for the time until searchable, and the broker.
+INGEST_BATCH_SIZES=${INGEST_BATCH_SIZES:-100,1000}
+INGEST_READINGS=${INGEST_READINGS:-8000}
+SEARCHABLE_SAMPLES=${SEARCHABLE_SAMPLES:-200}
+MQTT_BROKER_URL=${MQTT_BROKER_URL:-tcp://127.0.0.1:1883}
 # Servers and database
 PORT=${PORT:-18080}
 SERVER_JAVA_OPTS=${SERVER_JAVA_OPTS:-}
@@ -45,6 +56,9 @@ if [[ "$SUITE" == privacy ]]; then
   VIGIL_DB=${VIGIL_DB:-vigil_bench_privacy_on}
   VANILLA_DB=${VANILLA_DB:-vigil_bench_privacy_off}
   OUT=${OUT:-$ROOT/benchmarks/target/privacy}
+elif [[ "$SUITE" == ingest ]]; then
+  INGEST_DB=${INGEST_DB:-vigil_bench_ingest}
+  OUT=${OUT:-$ROOT/benchmarks/target/ingest}
 else
   VIGIL_DB=${VIGIL_DB:-vigil_bench_vigil}
   VANILLA_DB=${VANILLA_DB:-vigil_bench_vanilla}
@@ -58,15 +72,22 @@ log() { printf '%s [run-benchmarks] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 SERVER_JAR=fhir-server/target/vigil-fhir-server-0.1.0-SNAPSHOT.jar
 HARNESS_CP="benchmarks/harness/target/vigil-benchmark-harness-0.1.0-SNAPSHOT.jar:benchmarks/harness/target/harness-lib/*"
 
-# 1. Build the server jar, Synthea's runtime and the harness.
+# 1. Build the server jar, Synthea's runtime (not for the ingest suite) and the harness.
 if [[ "$SKIP_BUILD" != true ]]; then
-  log "Building server, Synthea runtime and harness"
-  ./mvnw -B -q package -DskipTests -DskipITs -pl fhir-server,benchmarks/synthea,benchmarks/harness -am
+  if [[ "$SUITE" == ingest ]]; then
+    log "Building server and harness"
+    ./mvnw -B -q package -DskipTests -DskipITs -pl fhir-server,benchmarks/harness -am
+  else
+    log "Building server, Synthea runtime and harness"
+    ./mvnw -B -q package -DskipTests -DskipITs -pl fhir-server,benchmarks/synthea,benchmarks/harness -am
+  fi
 fi
 
-# 2. Generate the cohort once per set of parameters; later runs reuse it.
+# 2. Generate the cohort once per set of parameters; later runs reuse it. The ingest suite has none.
 COHORT="$COHORTS/p$PATIENTS-s$SEED-a$AGES-r$REFERENCE_DATE-y$YEARS_OF_HISTORY"
-if [[ ! -f "$COHORT/.complete" ]]; then
+if [[ "$SUITE" == ingest ]]; then
+  log "Ingest suite: no cohort needed"
+elif [[ ! -f "$COHORT/.complete" ]]; then
   log "Generating Synthea cohort in $COHORT (a few minutes for 100 patients)"
   rm -rf "$COHORT"
   mkdir -p "$COHORT"
@@ -93,10 +114,15 @@ if ! pg_isready -h "$PGHOST" -p "$PGPORT" -q; then
   for _ in $(seq 30); do pg_isready -h "$PGHOST" -p "$PGPORT" -q && break; sleep 1; done
   pg_isready -h "$PGHOST" -p "$PGPORT" -q || { log "PostgreSQL is not reachable at $PGHOST:$PGPORT"; exit 1; }
 fi
-for db in "$VIGIL_DB" "$VANILLA_DB"; do
+if [[ "$SUITE" == ingest ]]; then
+  DATABASES=("$INGEST_DB")
+else
+  DATABASES=("$VIGIL_DB" "$VANILLA_DB")
+fi
+for db in "${DATABASES[@]}"; do
   "${PSQL[@]}" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db"
 done
-log "Fresh databases $VIGIL_DB and $VANILLA_DB"
+log "Fresh databases ${DATABASES[*]}"
 
 # 4. Start the servers one after the other and run the workloads (the harness stops its servers).
 revision="$(git rev-parse --short HEAD 2> /dev/null || echo unknown)"
@@ -104,6 +130,28 @@ if ! git diff --quiet HEAD 2> /dev/null; then revision="$revision with local cha
 export BENCHMARK_REVISION="$revision"
 BENCHMARK_DATABASE_VERSION="$("${PSQL[@]}" -tAc 'SHOW server_version' | cut -d' ' -f1)"
 export BENCHMARK_DATABASE_VERSION
+
+if [[ "$SUITE" == ingest ]]; then
+  java -Xmx1g -cp "$HARNESS_CP" health.vigil.benchmarks.BenchmarkHarness \
+    --suite=ingest \
+    --server-jar="$SERVER_JAR" \
+    --output="$OUT" \
+    --vigil-database-url="jdbc:postgresql://$PGHOST:$PGPORT/$INGEST_DB" \
+    --database-user="$PGUSER" \
+    --port="$PORT" \
+    --server-java-options="$SERVER_JAVA_OPTS" \
+    --clients="$CLIENTS" \
+    --runs="$RUNS" \
+    --observation-posts="$OBSERVATION_POSTS" \
+    --max-run-seconds="$MAX_RUN_SECONDS" \
+    --ingest-patients="$PATIENTS" \
+    --ingest-batch-sizes="$INGEST_BATCH_SIZES" \
+    --ingest-readings="$INGEST_READINGS" \
+    --searchable-samples="$SEARCHABLE_SAMPLES" \
+    --mqtt-broker-url="$MQTT_BROKER_URL"
+  cat "$OUT/results.md"
+  exit 0
+fi
 
 java -Xmx1g -cp "$HARNESS_CP" health.vigil.benchmarks.BenchmarkHarness \
   --server-jar="$SERVER_JAR" \

@@ -7,9 +7,11 @@ import health.vigil.benchmarks.BenchmarkReport.ServerResult;
 import health.vigil.benchmarks.BenchmarkReport.StartupResult;
 import health.vigil.benchmarks.BenchmarkReport.StartupSample;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,7 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs the benchmark baseline: start-up on embedded H2, then Vigil and vanilla HAPI on PostgreSQL,
  * one after the other, each through all workloads; writes {@code results.json} and
- * {@code results.md} to the output directory. Started by {@code benchmarks/run-benchmarks.sh},
+ * {@code results.md} to the output directory. With {@code --suite=privacy}, Vigil with consent and
+ * audit on and off instead; with {@code --suite=ingest}, Vigil alone through the ingestion workloads. Started by {@code benchmarks/run-benchmarks.sh},
  * which builds the jars, generates the cohort and creates the databases first.
  */
 public final class BenchmarkHarness {
@@ -31,6 +34,9 @@ public final class BenchmarkHarness {
 
     /** Start-up work (schedulers, caches) settles a few seconds after readiness; RSS is read then. */
     private static final Duration IDLE_SETTLE = Duration.ofSeconds(5);
+
+    /** The device templates of the ingest suite, in the harness's resources. */
+    private static final String DEVICE_TEMPLATES = "/ingest/device-templates.json";
 
     /** The user the privacy suite's requests come from. */
     private static final String PRACTITIONER = "Practitioner/benchmark-practitioner";
@@ -70,6 +76,10 @@ public final class BenchmarkHarness {
     private void run() throws IOException, InterruptedException {
         Path output = options.outputDirectory();
         Files.createDirectories(output);
+        if (options.suite() == HarnessOptions.Suite.INGEST) {
+            runIngest(output);
+            return;
+        }
         Cohort cohort = Cohort.load(options.cohortDirectory(), json);
         log.info(
                 "Cohort: {} patient bundles with {} resources, {} reference bundles",
@@ -92,12 +102,7 @@ public final class BenchmarkHarness {
 
         BenchmarkReport report = new BenchmarkReport(
                 Instant.now().toString(),
-                new BenchmarkReport.Environment(
-                        revision,
-                        Runtime.getRuntime().availableProcessors(),
-                        System.getProperty("os.name") + " " + System.getProperty("os.version"),
-                        System.getProperty("java.version"),
-                        databaseVersion),
+                environment(),
                 new BenchmarkReport.Parameters(
                         cohort.patientBundles().size(),
                         cohort.patientResources(),
@@ -112,6 +117,86 @@ public final class BenchmarkHarness {
                 servers);
         json.writeValue(output.resolve("results.json").toFile(), report);
         Files.writeString(output.resolve("results.md"), MarkdownReport.render(report));
+        log.info("Wrote {} and {}", output.resolve("results.md"), output.resolve("results.json"));
+    }
+
+    private BenchmarkReport.Environment environment() {
+        return new BenchmarkReport.Environment(
+                revision,
+                Runtime.getRuntime().availableProcessors(),
+                System.getProperty("os.name") + " " + System.getProperty("os.version"),
+                System.getProperty("java.version"),
+                databaseVersion);
+    }
+
+    /**
+     * The ingestion suite: Vigil alone on PostgreSQL with MQTT ingestion on, subscribed under a topic
+     * prefix and client id of its own (so no earlier run's session or messages interfere), with the
+     * harness's device templates; then {@link IngestWorkloads}. The broker's session of the server is
+     * discarded afterwards.
+     */
+    private void runIngest(Path output) throws IOException, InterruptedException {
+        String run = "vigil-bench-" + Long.toString(System.currentTimeMillis(), 36);
+        String topicPrefix = run + "/ingest";
+        String errorTopic = run + "/ingest-errors";
+        Path templates = output.resolve("ingest-device-templates.json").toAbsolutePath();
+        try (InputStream shipped = BenchmarkHarness.class.getResourceAsStream(DEVICE_TEMPLATES)) {
+            if (shipped == null) {
+                throw new IllegalStateException(DEVICE_TEMPLATES + " is missing from the harness jar");
+            }
+            Files.copy(shipped, templates, StandardCopyOption.REPLACE_EXISTING);
+        }
+        List<String> ingestion = List.of(
+                "--vigil.ingestion.mqtt.enabled=true",
+                "--vigil.ingestion.mqtt.broker-url=" + options.mqttBrokerUrl(),
+                "--vigil.ingestion.mqtt.client-id=" + run,
+                "--vigil.ingestion.mqtt.topic-prefix=" + topicPrefix,
+                "--vigil.ingestion.mqtt.error-topic=" + errorTopic,
+                "--vigil.ingestion.templates=file:" + templates);
+        List<String> arguments = new ArrayList<>(List.of(
+                "--vigil.server.data-directory=" + emptyDirectory("data/ingest"),
+                "--vigil.server.database.url=" + options.vigilDatabaseUrl(),
+                "--vigil.server.database.username=" + options.databaseUser()));
+        arguments.addAll(ingestion);
+        log.info("=== Vigil with MQTT ingestion on {} ===", options.vigilDatabaseUrl());
+        StartupSample startup;
+        IngestWorkloads.Results results;
+        // Connected first: without a broker the suite fails now, not after the server's start-up.
+        try (MqttFeed mqtt = MqttFeed.connect(options.mqttBrokerUrl(), run + "-harness", errorTopic)) {
+            try (ServerProcess server = ServerProcess.start(
+                    options.serverJar(),
+                    options.serverJavaOptions(),
+                    options.port(),
+                    arguments,
+                    logFile("vigil-ingest-postgres"))) {
+                startup = awaitIdle(server);
+                FhirHttp fhir = new FhirHttp(URI.create("http://127.0.0.1:" + options.port() + "/fhir"));
+                results = new IngestWorkloads(options, fhir, server, mqtt, topicPrefix, json).runAll();
+            } finally {
+                MqttFeed.discardSession(options.mqttBrokerUrl(), run);
+            }
+        }
+        IngestReport report = new IngestReport(
+                Instant.now().toString(),
+                environment(),
+                new IngestReport.Settings(
+                        options.ingestPatients(),
+                        options.ingestBatchSizes(),
+                        options.ingestReadings(),
+                        options.observationPosts(),
+                        options.searchableSamples(),
+                        options.clients(),
+                        options.runs(),
+                        IngestReport.TARGET_OBSERVATIONS_PER_SECOND,
+                        ingestion,
+                        options.serverJavaOptions()),
+                startup,
+                results.baseline(),
+                results.batches(),
+                results.resends(),
+                results.searchable());
+        json.writeValue(output.resolve("results.json").toFile(), report);
+        Files.writeString(output.resolve("results.md"), IngestMarkdownReport.render(report));
         log.info("Wrote {} and {}", output.resolve("results.md"), output.resolve("results.json"));
     }
 

@@ -47,6 +47,13 @@ final class FhirHttp {
         return post(path, body.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** POSTs a payload of another content type ({@code application/json} device messages to {@code $ingest}). */
+    Response post(String path, byte[] body, String contentType) throws IOException, InterruptedException {
+        return send(withBody(path, contentType)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build());
+    }
+
     /** PUTs a resource to {@code base/path}. */
     Response put(String path, String body) throws IOException, InterruptedException {
         return send(
@@ -55,18 +62,32 @@ final class FhirHttp {
 
     /** GETs {@code base/pathAndQuery}; the query must already be encoded. */
     Response get(String pathAndQuery) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(uri(pathAndQuery))
+        return send(getRequest(pathAndQuery).build());
+    }
+
+    /**
+     * GETs with {@code Cache-Control: no-cache}, so that HAPI runs a repeated search again instead of
+     * answering from its search cache: for polls that wait for something to be stored.
+     */
+    Response getUncached(String pathAndQuery) throws IOException, InterruptedException {
+        return send(getRequest(pathAndQuery).header("Cache-Control", "no-cache").build());
+    }
+
+    private HttpRequest.Builder getRequest(String pathAndQuery) {
+        return HttpRequest.newBuilder(uri(pathAndQuery))
                 .timeout(REQUEST_TIMEOUT)
                 .header("Accept", FHIR_JSON)
-                .GET()
-                .build();
-        return send(request);
+                .GET();
     }
 
     private HttpRequest.Builder withBody(String path) {
+        return withBody(path, FHIR_JSON);
+    }
+
+    private HttpRequest.Builder withBody(String path, String contentType) {
         return HttpRequest.newBuilder(uri(path))
                 .timeout(REQUEST_TIMEOUT)
-                .header("Content-Type", FHIR_JSON)
+                .header("Content-Type", contentType)
                 .header("Accept", FHIR_JSON);
     }
 

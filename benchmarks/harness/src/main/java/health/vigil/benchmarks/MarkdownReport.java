@@ -39,22 +39,8 @@ final class MarkdownReport {
     }
 
     private static void header(StringBuilder out, BenchmarkReport report) {
-        BenchmarkReport.Environment environment = report.environment();
         BenchmarkReport.Parameters parameters = report.parameters();
-        out.append("- Generated ")
-                .append(report.generated())
-                .append(" from revision `")
-                .append(environment.revision())
-                .append("`\n");
-        out.append("- Machine: ")
-                .append(environment.processors())
-                .append(" processors, ")
-                .append(environment.os())
-                .append(", Java ")
-                .append(environment.java())
-                .append(", PostgreSQL ")
-                .append(environment.database())
-                .append('\n');
+        generatedAndMachine(out, report.generated(), report.environment());
         out.append("- Cohort: ")
                 .append(parameters.patientBundles())
                 .append(" Synthea patient bundles, ")
@@ -96,6 +82,24 @@ final class MarkdownReport {
                     .append(" patient's data, so consent checks every resource it returns\n");
         }
         out.append('\n');
+    }
+
+    /** The first two lines of a report's header: when, from which revision, on which machine. */
+    static void generatedAndMachine(StringBuilder out, String generated, BenchmarkReport.Environment environment) {
+        out.append("- Generated ")
+                .append(generated)
+                .append(" from revision `")
+                .append(environment.revision())
+                .append("`\n");
+        out.append("- Machine: ")
+                .append(environment.processors())
+                .append(" processors, ")
+                .append(environment.os())
+                .append(", Java ")
+                .append(environment.java())
+                .append(", PostgreSQL ")
+                .append(environment.database())
+                .append('\n');
     }
 
     private static void comparison(StringBuilder out, ServerResult vigil, ServerResult vanilla) {

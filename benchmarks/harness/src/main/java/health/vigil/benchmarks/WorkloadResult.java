@@ -28,6 +28,15 @@ record WorkloadResult(String name, String unit, int clients, RunResult warmup, L
         return warmup.failures() + runs.stream().mapToInt(RunResult::failures).sum();
     }
 
+    /** The first failure of the warm-up or else of the timed runs, or null. */
+    String firstFailure() {
+        String first = warmup.firstFailure();
+        for (RunResult run : runs) {
+            first = first != null ? first : run.firstFailure();
+        }
+        return first;
+    }
+
     /** Whether any run hit the time limit. */
     boolean truncated() {
         return warmup.stoppedByTimeLimit() || runs.stream().anyMatch(RunResult::stoppedByTimeLimit);

@@ -42,6 +42,55 @@ class HarnessOptionsTest {
     }
 
     @Test
+    void parse_ingestSuite_needsNeitherCohortNorSecondDatabase_andHasDocumentedDefaults() {
+        HarnessOptions options = HarnessOptions.parse(
+                "--suite=ingest",
+                "--server-jar=server.jar",
+                "--output=target/bench",
+                "--vigil-database-url=jdbc:postgresql://127.0.0.1:5432/ingest");
+
+        assertThat(options.suite()).isEqualTo(HarnessOptions.Suite.INGEST);
+        assertThat(options.cohortDirectory()).isNull();
+        assertThat(options.vanillaDatabaseUrl()).isNull();
+        assertThat(options.ingestPatients()).isEqualTo(100);
+        assertThat(options.ingestBatchSizes()).containsExactly(100, 1000);
+        assertThat(options.ingestReadings()).isEqualTo(8000);
+        assertThat(options.searchableSamples()).isEqualTo(200);
+        assertThat(options.mqttBrokerUrl()).isEqualTo("tcp://127.0.0.1:1883");
+    }
+
+    @Test
+    void parse_baselineWithoutCohort_fails() {
+        assertThatThrownBy(() -> HarnessOptions.parse(
+                        "--server-jar=server.jar",
+                        "--output=target/bench",
+                        "--vigil-database-url=jdbc:postgresql://127.0.0.1:5432/a",
+                        "--vanilla-database-url=jdbc:postgresql://127.0.0.1:5432/b"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--cohort");
+    }
+
+    @Test
+    void parse_ingestBatchSizes_listOfPositiveIntegers() {
+        assertThat(HarnessOptions.parse(append("--ingest-batch-sizes= 10, 500 ,2000"))
+                        .ingestBatchSizes())
+                .containsExactly(10, 500, 2000);
+        assertThatThrownBy(() -> HarnessOptions.parse(append("--ingest-batch-sizes=100,many")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--ingest-batch-sizes");
+        assertThatThrownBy(() -> HarnessOptions.parse(append("--ingest-batch-sizes=0")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--ingest-batch-sizes");
+    }
+
+    @Test
+    void parse_mqttBrokerUrlNotTcpOrSsl_fails() {
+        assertThatThrownBy(() -> HarnessOptions.parse(append("--mqtt-broker-url=http://127.0.0.1:1883")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--mqtt-broker-url");
+    }
+
+    @Test
     void parse_serverJavaOptions_splitsOnWhitespace() {
         HarnessOptions options = HarnessOptions.parse(append("--server-java-options= -Xmx2g  -XX:+UseG1GC "));
 
