@@ -4,6 +4,7 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import ca.uhn.fhir.util.OperationOutcomeUtil;
 import ca.uhn.fhir.validation.SingleValidationMessage;
@@ -16,7 +17,8 @@ import org.hl7.fhir.r4.model.Observation;
 /**
  * Rejects vital-sign Observations that do not conform to the R4 vital-signs profiles with 422 and an
  * OperationOutcome listing each problem and where it is. Runs before storage on create and update,
- * whatever the path (REST, transaction entry, internal write), so nothing invalid is stored.
+ * whatever the path (REST, transaction entry, internal write), so nothing invalid is stored; except
+ * internal writes {@link Prevalidated} by construction (device ingestion).
  */
 @Interceptor(order = VitalSignsValidationInterceptor.ORDER)
 final class VitalSignsValidationInterceptor {
@@ -33,13 +35,17 @@ final class VitalSignsValidationInterceptor {
     }
 
     @Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED)
-    public void beforeCreate(IBaseResource resource) {
-        check(resource);
+    public void beforeCreate(IBaseResource resource, RequestDetails request) {
+        if (!Prevalidated.isMarked(request)) {
+            check(resource);
+        }
     }
 
     @Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED)
-    public void beforeUpdate(IBaseResource oldResource, IBaseResource newResource) {
-        check(newResource);
+    public void beforeUpdate(IBaseResource oldResource, IBaseResource newResource, RequestDetails request) {
+        if (!Prevalidated.isMarked(request)) {
+            check(newResource);
+        }
     }
 
     private void check(IBaseResource resource) {

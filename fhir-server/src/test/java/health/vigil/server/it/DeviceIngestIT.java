@@ -13,6 +13,7 @@ import java.util.UUID;
 import org.hl7.fhir.r4.model.Binary;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Device;
+import org.hl7.fhir.r4.model.DiagnosticReport;
 import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.OperationOutcome;
@@ -100,6 +101,47 @@ class DeviceIngestIT extends ServerIT {
                     .parseResource(Binary.class, fhirGet(binary).body());
             assertThat(new String(raw.getData(), StandardCharsets.UTF_8)).isEqualTo(payload);
             assertThat(raw.getContentType()).isEqualTo("application/json");
+        });
+    }
+
+    @Test
+    void ingest_hl7v2LabResults_storeLabObservationsAndADiagnosticReport() throws Exception {
+        String message = String.join(
+                "\r",
+                "MSH|^~\\&|LIS|RIVERSIDE LAB^2.16.840.1.113883.3.9999.1^ISO|VIGIL|VIGIL|20260312101500+0100||ORU^R01^ORU_R01|M-"
+                        + run + "|P|2.5.1",
+                "PID|1||MRN-" + run + "^^^RIVERSIDE&2.16.840.1.113883.3.9999.2&ISO^MR||MOREAU^CLAIRE||19680405|F",
+                "OBR|1|PL-" + run + "^VIGIL|F-" + run
+                        + "^RIVERSIDE|58410-2^CBC panel - Blood by Automated count^LN|||20260312081000+0100|||||||||||||||20260312100500+0100|||F",
+                "OBX|1|NM|6690-2^Leukocytes [#/volume] in Blood by Automated count^LN||11.8|10*3/uL^^UCUM|4.0-10.0|H|||F|||20260312081000+0100",
+                "OBX|2|NM|718-7^Hemoglobin [Mass/volume] in Blood^LN||11.9|g/dL^^UCUM|12.0-16.0|L|||F|||20260312081000+0100",
+                "");
+
+        HttpResponse<String> response = send("Patient/" + patient + "/$ingest", "x-application/hl7-v2+er7", message);
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        List<Observation> labs =
+                search("Observation?subject=Patient/" + patient + "&category=laboratory", Observation.class);
+        assertThat(labs)
+                .extracting(
+                        observation -> observation.getCode().getCodingFirstRep().getCode(),
+                        observation -> observation
+                                .getInterpretationFirstRep()
+                                .getCodingFirstRep()
+                                .getCode(),
+                        observation -> observation
+                                .getReferenceRangeFirstRep()
+                                .getLow()
+                                .getValue()
+                                .toPlainString())
+                .containsExactlyInAnyOrder(
+                        org.assertj.core.api.Assertions.tuple("6690-2", "H", "4.0"),
+                        org.assertj.core.api.Assertions.tuple("718-7", "L", "12.0"));
+        List<DiagnosticReport> reports = search("DiagnosticReport?subject=Patient/" + patient, DiagnosticReport.class);
+        assertThat(reports).singleElement().satisfies(report -> {
+            assertThat(report.getCode().getCodingFirstRep().getCode()).isEqualTo("58410-2");
+            assertThat(report.getResult()).hasSize(2);
+            assertThat(report.getStatus()).isEqualTo(DiagnosticReport.DiagnosticReportStatus.FINAL);
         });
     }
 
