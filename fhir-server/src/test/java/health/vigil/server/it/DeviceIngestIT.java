@@ -146,6 +146,34 @@ class DeviceIngestIT extends ServerIT {
     }
 
     @Test
+    void ingest_openMHealthDataPoints_areRecognisedAndStored() throws Exception {
+        String points =
+                """
+                [{"header": {"uuid": "hr-%1$s",
+                             "schema_id": {"namespace": "omh", "name": "heart-rate", "version": "2.0"},
+                             "acquisition_provenance": {"source_name": "Withings", "source_origin_id": "wbpm-%1$s"}},
+                  "body": {"heart_rate": {"value": 58.5, "unit": "beats/min"},
+                           "effective_time_frame": {"date_time": "2026-11-30T07:15:00+02:00"}}},
+                 {"header": {"uuid": "bp-%1$s",
+                             "schema_id": {"namespace": "omh", "name": "blood-pressure", "version": "2.0"}},
+                  "body": {"systolic_blood_pressure": {"value": 131, "unit": "mmHg"},
+                           "diastolic_blood_pressure": {"value": 84, "unit": "mmHg"},
+                           "effective_time_frame": {"date_time": "2026-11-30T07:20:00+02:00"}}}]
+                """
+                        .formatted(run);
+
+        HttpResponse<String> response = ingest("Patient/" + patient + "/$ingest", points);
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        Parameters answer = FHIR.newJsonParser().parseResource(Parameters.class, response.body());
+        assertThat(answer.getParameter("format").getValue().primitiveValue()).isEqualTo("open-mhealth");
+        assertThat(search("Observation?subject=Patient/" + patient, Observation.class))
+                .extracting(
+                        observation -> observation.getCode().getCoding().get(1).getCode())
+                .containsExactlyInAnyOrder("omh:heart-rate", "omh:blood-pressure");
+    }
+
+    @Test
     void ingest_sameBatchTwice_changesNothing() throws Exception {
         String payload = messages(heartRate("m1", 64), heartRate("m2", 66), bloodPressure(121, 79));
 

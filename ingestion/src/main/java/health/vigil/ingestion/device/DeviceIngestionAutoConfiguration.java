@@ -34,10 +34,12 @@ public class DeviceIngestionAutoConfiguration {
     DeviceIngestion deviceIngestion(Terminology terminology, IngestionProperties properties) {
         DeviceTemplates templates = new DeviceTemplates(terminology);
         return new DeviceIngestionService(
-                List.of(new Hl7v2Adapter(
-                        terminology,
-                        properties.hl7v2().zone(),
-                        properties.hl7v2().assigningAuthorities())),
+                List.of(
+                        new OpenMHealthAdapter(terminology.deviceCodes()),
+                        new Hl7v2Adapter(
+                                terminology,
+                                properties.hl7v2().zone(),
+                                properties.hl7v2().assigningAuthorities())),
                 configured(templates, properties.templates()),
                 templates,
                 new ObservationMapper(terminology));
