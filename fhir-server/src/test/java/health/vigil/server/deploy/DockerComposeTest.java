@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import health.vigil.ingestion.api.IngestionProperties;
 import health.vigil.server.VigilServerProperties;
 import health.vigil.server.security.VigilSecurityProperties;
 import java.io.IOException;
@@ -145,8 +146,8 @@ class DockerComposeTest {
 
         assertThat(vigilVariables).isNotEmpty();
         assertThat(vigilVariables)
-                .as("VIGIL_* variables of docker-compose.yml and the Dockerfile that are no vigil.server.* or"
-                        + " vigil.security.* setting")
+                .as("VIGIL_* variables of docker-compose.yml and the Dockerfile that are no vigil.server.*,"
+                        + " vigil.security.* or vigil.ingestion.* setting")
                 .filteredOn(name -> !known.contains(name))
                 .isEmpty();
     }
@@ -251,9 +252,10 @@ class DockerComposeTest {
      */
     private static Set<String> vigilServerEnvironmentNames() {
         Set<String> names = new HashSet<>();
-        for (Class<?> properties : List.of(VigilServerProperties.class, VigilSecurityProperties.class)) {
-            String prefix =
-                    properties.getAnnotation(ConfigurationProperties.class).prefix();
+        for (Class<?> properties :
+                List.of(VigilServerProperties.class, VigilSecurityProperties.class, IngestionProperties.class)) {
+            ConfigurationProperties binding = properties.getAnnotation(ConfigurationProperties.class);
+            String prefix = binding.prefix().isEmpty() ? binding.value() : binding.prefix();
             collectLeaves(properties, prefix, names);
         }
         Set<String> environmentNames = new HashSet<>();
