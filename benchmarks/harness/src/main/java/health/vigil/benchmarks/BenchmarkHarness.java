@@ -152,7 +152,10 @@ public final class BenchmarkHarness {
                 "--vigil.ingestion.mqtt.client-id=" + run,
                 "--vigil.ingestion.mqtt.topic-prefix=" + topicPrefix,
                 "--vigil.ingestion.mqtt.error-topic=" + errorTopic,
-                "--vigil.ingestion.templates=file:" + templates);
+                "--vigil.ingestion.templates=file:" + templates,
+                // A band's readings are a second apart; windowed into SampledData they would not be one
+                // Observation each, as the POSTs they are compared with are.
+                "--vigil.ingestion.sampled-data.enabled=false");
         List<String> arguments = new ArrayList<>(List.of(
                 "--vigil.server.data-directory=" + emptyDirectory("data/ingest"),
                 "--vigil.server.database.url=" + options.vigilDatabaseUrl(),

@@ -1,6 +1,7 @@
 package health.vigil.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -171,6 +172,148 @@ class DeviceIngestIT extends ServerIT {
                 .extracting(
                         observation -> observation.getCode().getCoding().get(1).getCode())
                 .containsExactlyInAnyOrder("omh:heart-rate", "omh:blood-pressure");
+    }
+
+    @Test
+    void ingest_appleHealthExportZip_storesVitalsOnceAndReportsWhatItSkipped() throws Exception {
+        String cuff = "&lt;&lt;HKDevice: 0x302b1d2c0&gt;, name:BPM Connect, manufacturer:Withings, model:BPM Connect,"
+                + " localIdentifier:00:24:e4:" + run + "&gt;";
+        String at = "creationDate=\"2024-03-05 07:35:12 +0100\" startDate=\"2024-03-05 07:34:50 +0100\""
+                + " endDate=\"2024-03-05 07:34:50 +0100\"";
+        String systolic = "<Record type=\"HKQuantityTypeIdentifierBloodPressureSystolic\" sourceName=\"Health Mate\""
+                + " device=\"" + cuff + "\" unit=\"mmHg\" " + at + " value=\"128\"/>";
+        String diastolic = "<Record type=\"HKQuantityTypeIdentifierBloodPressureDiastolic\" sourceName=\"Health Mate\""
+                + " device=\"" + cuff + "\" unit=\"mmHg\" " + at + " value=\"82\"/>";
+        String export =
+                """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <!DOCTYPE HealthData [
+                <!ELEMENT HealthData (ExportDate,Me,(Record|Correlation|Workout|ActivitySummary)*)>
+                ]>
+                <HealthData locale="en_US">
+                 <ExportDate value="2024-03-06 21:14:03 +0100"/>
+                 <Record type="HKQuantityTypeIdentifierHeartRate" sourceName="Apple Watch" unit="count/min" \
+                creationDate="2024-03-05 07:21:09 +0100" startDate="2024-03-05 07:19:54 +0100" \
+                endDate="2024-03-05 07:19:54 +0100" value="64"/>
+                 <Record type="HKQuantityTypeIdentifierOxygenSaturation" sourceName="Apple Watch" unit="%%" \
+                creationDate="2024-03-05 03:12:40 +0100" startDate="2024-03-05 03:12:08 +0100" \
+                endDate="2024-03-05 03:12:08 +0100" value="0.96"/>
+                 %1$s
+                 %2$s
+                 <Record type="HKQuantityTypeIdentifierActiveEnergyBurned" sourceName="Apple Watch" unit="kcal" \
+                creationDate="2024-03-05 08:13:40 +0100" startDate="2024-03-05 08:02:12 +0100" \
+                endDate="2024-03-05 08:12:50 +0100" value="38.4"/>
+                 <Correlation type="HKCorrelationTypeIdentifierBloodPressure" sourceName="Health Mate" \
+                device="%3$s" %4$s>
+                  %2$s
+                  %1$s
+                 </Correlation>
+                 <Workout workoutActivityType="HKWorkoutActivityTypeWalking" sourceName="Apple Watch" \
+                startDate="2024-03-05 18:09:25 +0100" endDate="2024-03-05 18:41:01 +0100"/>
+                </HealthData>
+                """
+                        .formatted(systolic, diastolic, cuff, at);
+        byte[] zip = zip("apple_health_export/export.xml", export.getBytes(StandardCharsets.UTF_8));
+
+        HttpResponse<String> response = sendBytes("Patient/" + patient + "/$ingest", "application/zip", zip);
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        Parameters answer = FHIR.newJsonParser().parseResource(Parameters.class, response.body());
+        assertThat(answer.getParameter("format").getValue().primitiveValue()).isEqualTo("apple-health");
+        assertThat(((IntegerType) answer.getParameter("observations").getValue()).getValue())
+                .isEqualTo(3);
+        OperationOutcome outcome =
+                (OperationOutcome) answer.getParameter("outcome").getResource();
+        assertThat(outcome.getIssue())
+                .extracting(OperationOutcome.OperationOutcomeIssueComponent::getDiagnostics)
+                .contains(
+                        "skipped 1 HKQuantityTypeIdentifierActiveEnergyBurned record: Vigil stores no Observation for"
+                                + " this kind",
+                        "skipped 1 Workout record: Vigil stores no Observation for this kind");
+        List<Observation> observations =
+                search("Observation?subject=Patient/" + patient + "&_sort=date", Observation.class);
+        assertThat(observations)
+                .extracting(o -> o.getCode().getCodingFirstRep().getCode(), o -> o.getEffectiveDateTimeType()
+                        .getValueAsString())
+                .containsExactly(
+                        tuple("59408-5", "2024-03-05T03:12:08+01:00"),
+                        tuple("8867-4", "2024-03-05T07:19:54+01:00"),
+                        tuple("85354-9", "2024-03-05T07:34:50+01:00"));
+        assertThat(observations.get(0).getValueQuantity().getValue()).isEqualByComparingTo("96");
+        assertThat(observations.get(2).getComponent())
+                .extracting(c -> c.getValueQuantity().getValue().intValue())
+                .containsExactly(128, 82);
+        assertThat(search("Device?patient=Patient/" + patient, Device.class))
+                .extracting(device -> device.getIdentifierFirstRep().getValue())
+                .containsExactly("00:24:e4:" + run);
+
+        assertThat(sendBytes("Patient/" + patient + "/$ingest", "application/zip", zip)
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(search("Observation?subject=Patient/" + patient, Observation.class))
+                .extracting(observation -> observation.getMeta().getVersionId())
+                .containsExactly("1", "1", "1");
+    }
+
+    @Test
+    void ingest_appleHealthExportWithAnExternalEntity_isRefusedUnread() throws Exception {
+        String export =
+                """
+                <?xml version="1.0"?>
+                <!DOCTYPE HealthData [<!ENTITY leak SYSTEM "file:///etc/passwd">]>
+                <HealthData locale="en_US"><Record type="HKQuantityTypeIdentifierHeartRate" sourceName="&leak;" \
+                unit="count/min" startDate="2024-03-05 07:19:54 +0100" endDate="2024-03-05 07:19:54 +0100" value="64"/>
+                </HealthData>
+                """;
+
+        HttpResponse<String> response = send("Patient/" + patient + "/$ingest", "application/xml", export);
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+        assertThat(response.body()).contains("VGL-1201").doesNotContain("root:");
+        assertThat(search("Observation?subject=Patient/" + patient, Observation.class))
+                .isEmpty();
+    }
+
+    @Test
+    void ingest_perSecondHeartRate_becomesOneSampledDataObservationPerMinute() throws Exception {
+        List<String> readings = new java.util.ArrayList<>();
+        java.time.OffsetDateTime eight = java.time.OffsetDateTime.parse("2026-11-30T08:00:00+01:00");
+        for (int second = 0; second < 75; second++) {
+            readings.add(
+                    """
+                    {"msgId":"s%d-%s","type":"hr","serial":"WB-%s","member":"%s","at":"%s","bpm":%d}"""
+                            .formatted(second, run, run, member, eight.plusSeconds(second), 60 + second % 5)
+                            .strip());
+        }
+        String payload = messages(readings.toArray(String[]::new));
+
+        HttpResponse<String> response = ingest("Patient/" + patient + "/$ingest?template=" + TEMPLATES, payload);
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        Parameters answer = FHIR.newJsonParser().parseResource(Parameters.class, response.body());
+        assertThat(((IntegerType) answer.getParameter("measurements").getValue()).getValue())
+                .isEqualTo(75);
+        assertThat(((IntegerType) answer.getParameter("observations").getValue()).getValue())
+                .isEqualTo(2);
+        List<Observation> windows = search(
+                "Observation?subject=Patient/" + patient
+                        + "&code=http://loinc.org%7C8867-4&date=ge2026-11-30T08:00:30%2B01:00&_sort=date",
+                Observation.class);
+        assertThat(windows).hasSize(2);
+        assertThat(windows.get(0).getValueSampledData().getPeriod()).isEqualByComparingTo("1000");
+        assertThat(windows.get(0).getValueSampledData().getData().split(" "))
+                .hasSize(60)
+                .startsWith("60", "61", "62", "63", "64", "60");
+        assertThat(windows.get(0).getEffectivePeriod().getStartElement().getValueAsString())
+                .isEqualTo("2026-11-30T08:00:00+01:00");
+        assertThat(windows.get(1).getValueSampledData().getData().split(" ")).hasSize(15);
+
+        assertThat(ingest("Patient/" + patient + "/$ingest?template=" + TEMPLATES, payload)
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(search("Observation?subject=Patient/" + patient, Observation.class))
+                .extracting(observation -> observation.getMeta().getVersionId())
+                .containsExactly("1", "1");
     }
 
     @Test
@@ -387,6 +530,27 @@ class DeviceIngestIT extends ServerIT {
                                 .POST(HttpRequest.BodyPublishers.ofString(payload))
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> sendBytes(String path, String contentType, byte[] payload) throws Exception {
+        return http().send(
+                        HttpRequest.newBuilder(java.net.URI.create(fhirBase() + "/" + path))
+                                .header("Authorization", "Bearer " + adminToken())
+                                .header("Content-Type", contentType)
+                                .header("Accept", "application/fhir+json")
+                                .POST(HttpRequest.BodyPublishers.ofByteArray(payload))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static byte[] zip(String name, byte[] content) throws IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(bytes)) {
+            zip.putNextEntry(new java.util.zip.ZipEntry(name));
+            zip.write(content);
+            zip.closeEntry();
+        }
+        return bytes.toByteArray();
     }
 
     private <T extends Resource> List<T> search(String query, Class<T> type) throws Exception {

@@ -11,7 +11,9 @@ public enum IngestionErrors {
     /** A device template that cannot be used: missing fields, a broken JSONPath, an unknown code (400 at load). */
     INVALID_TEMPLATE(1204),
     /** The request's parameters are missing or contradictory (400). */
-    INVALID_REQUEST(1205);
+    INVALID_REQUEST(1205),
+    /** The payload holds more records, or expands to more bytes, than one request may (413). */
+    PAYLOAD_TOO_LARGE(1206);
 
     private final int code;
 

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Ingestion settings, {@code vigil.ingestion.*}.
@@ -15,18 +16,69 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     wildcards ({@code file:/etc/vigil/templates/*.json}, {@code classpath:templates/acme.json}); every
  *     file is validated at start and the server does not start with a broken one. Default: none, so
  *     JSON device messages need templates sent with the request
+ * @param maxRecords the most records one payload may hold (stored or rejected; records of kinds Vigil
+ *     skips are not counted); a larger payload is refused whole with 413, so that one request cannot
+ *     exhaust the server's memory. Default 10000, as the server's most entries in one transaction
  * @param mqtt the MQTT subscriber, {@code vigil.ingestion.mqtt.*}
  * @param hl7v2 reading HL7 v2 lab results, {@code vigil.ingestion.hl7v2.*}
+ * @param appleHealth reading Apple Health exports, {@code vigil.ingestion.apple-health.*}
+ * @param sampledData how high-rate series become {@code SampledData} Observations, {@code
+ *     vigil.ingestion.sampled-data.*}
  */
 @ConfigurationProperties("vigil.ingestion")
 public record IngestionProperties(
         @DefaultValue("true") boolean enabled,
         @DefaultValue List<String> templates,
+        @DefaultValue("10000") int maxRecords,
         @DefaultValue Mqtt mqtt,
-        @DefaultValue Hl7v2 hl7v2) {
+        @DefaultValue Hl7v2 hl7v2,
+        @DefaultValue AppleHealth appleHealth,
+        @DefaultValue SampledData sampledData) {
 
     public IngestionProperties {
         templates = List.copyOf(templates);
+        if (maxRecords < 1) {
+            throw new IllegalArgumentException("vigil.ingestion.max-records must be at least 1, not " + maxRecords);
+        }
+    }
+
+    /**
+     * Apple Health exports.
+     *
+     * @param maxExportSize the most bytes the {@code export.xml} inside an export zip may expand to; a
+     *     zip that expands further is refused with 413 (a zip bomb costs only reading). Default 4GB
+     */
+    public record AppleHealth(@DefaultValue("4GB") DataSize maxExportSize) {}
+
+    /**
+     * High-rate series as {@code SampledData}: the readings of one patient, device and code within one
+     * window, at least {@code min-samples} of them and no more than {@code max-interval} apart, become one
+     * Observation with {@code valueSampledData}; other readings stay Quantity Observations.
+     *
+     * @param enabled whether to window series at all; default {@code true}
+     * @param window how long a window is, aligned to the epoch (whole minutes for 1m); default 1m
+     * @param maxInterval the longest sampling period that counts as high-rate; default 5s
+     * @param minSamples the fewest readings in a window that make it a series; default 6
+     * @param codes the LOINC codes whose series are windowed; default heart rate 8867-4, respiratory rate
+     *     9279-1, oxygen saturation 59408-5 and 2708-6
+     */
+    public record SampledData(
+            @DefaultValue("true") boolean enabled,
+            @DefaultValue("1m") Duration window,
+            @DefaultValue("5s") Duration maxInterval,
+            @DefaultValue("6") int minSamples,
+            @DefaultValue({"8867-4", "9279-1", "59408-5", "2708-6"}) List<String> codes) {
+
+        public SampledData {
+            codes = List.copyOf(codes);
+            if (window.isNegative() || window.isZero() || maxInterval.isNegative() || maxInterval.isZero()) {
+                throw new IllegalArgumentException(
+                        "vigil.ingestion.sampled-data.window and .max-interval must be positive");
+            }
+            if (minSamples < 2) {
+                throw new IllegalArgumentException("vigil.ingestion.sampled-data.min-samples must be at least 2");
+            }
+        }
     }
 
     /**

@@ -90,13 +90,22 @@ public record Measurement(
     public record PatientIdentifier(String system, String value) {}
 
     /**
-     * A device by its own identifier (serial number, MAC, vendor id).
+     * A device by its own identifier (serial number, MAC, vendor id), or only described when the feed
+     * gives no identifier of the device itself (most Apple Health records name a model, not a device).
      *
-     * @param system the identifier's namespace, e.g. the vendor's URL
-     * @param value the identifier
-     * @param name how the device calls itself ({@code Apple Watch}); {@code null} if unknown
+     * @param system the identifier's namespace, e.g. the vendor's URL; {@code null} with {@code value}
+     * @param value the identifier; {@code null} for a described device, which becomes no Device resource,
+     *     only {@code Observation.device.display}
+     * @param name how the device calls itself ({@code Apple Watch}); {@code null} if unknown, required
+     *     when {@code value} is {@code null}
      */
-    public record DeviceIdentity(String system, String value, String name) {}
+    public record DeviceIdentity(String system, String value, String name) {
+        public DeviceIdentity {
+            if (value == null && (name == null || name.isBlank())) {
+                throw new IllegalArgumentException("a device without an identifier needs a name");
+            }
+        }
+    }
 
     /**
      * What a laboratory result carries beyond its value.

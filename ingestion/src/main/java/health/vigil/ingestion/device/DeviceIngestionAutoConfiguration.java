@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -36,13 +37,25 @@ public class DeviceIngestionAutoConfiguration {
         return new DeviceIngestionService(
                 List.of(
                         new OpenMHealthAdapter(terminology.deviceCodes()),
+                        new AppleHealthAdapter(
+                                terminology.deviceCodes(),
+                                properties.appleHealth().maxExportSize().toBytes()),
                         new Hl7v2Adapter(
                                 terminology,
                                 properties.hl7v2().zone(),
                                 properties.hl7v2().assigningAuthorities())),
                 configured(templates, properties.templates()),
                 templates,
-                new ObservationMapper(terminology));
+                new ObservationMapper(terminology),
+                properties.maxRecords(),
+                windows(properties.sampledData()));
+    }
+
+    private static SampledWindows windows(IngestionProperties.SampledData settings) {
+        return settings.enabled()
+                ? new SampledWindows(new SampledWindows.Settings(
+                        settings.window(), settings.maxInterval(), settings.minSamples(), Set.copyOf(settings.codes())))
+                : null;
     }
 
     private static List<DeviceTemplate> configured(DeviceTemplates templates, List<String> locations) {

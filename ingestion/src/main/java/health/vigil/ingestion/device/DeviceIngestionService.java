@@ -43,18 +43,30 @@ final class DeviceIngestionService implements DeviceIngestion {
     private final List<DeviceTemplate> configuredTemplates;
     private final DeviceTemplates templates;
     private final ObservationMapper mapper;
+    private final int maxRecords;
+    private final SampledWindows windows;
 
+    /**
+     * @param maxRecords the most records one payload may hold, stored or rejected (skipped ones are not
+     *     counted: they cost nothing); a larger payload is refused whole with {@code PAYLOAD_TOO_LARGE}
+     * @param windows how high-rate series become SampledData Observations; {@code null} to store every
+     *     reading as its own Observation
+     */
     DeviceIngestionService(
             List<FeedAdapter> adapters,
             List<DeviceTemplate> configuredTemplates,
             DeviceTemplates templates,
-            ObservationMapper mapper) {
+            ObservationMapper mapper,
+            int maxRecords,
+            SampledWindows windows) {
         this.adapters = new EnumMap<>(FeedFormat.class);
         adapters.forEach(adapter -> this.adapters.put(adapter.format(), adapter));
         this.configuredTemplates = List.copyOf(configuredTemplates);
         this.adapters.put(FeedFormat.TEMPLATE_JSON, new TemplateJsonAdapter(this.configuredTemplates));
         this.templates = templates;
         this.mapper = mapper;
+        this.maxRecords = maxRecords;
+        this.windows = windows;
     }
 
     @Override
@@ -68,16 +80,16 @@ final class DeviceIngestionService implements DeviceIngestion {
             throw new UncheckedIOException(e);
         }
         List<Measurement> stored = planner.stored;
-        List<IngestionTransaction.Item> items = planner.items;
+        List<IngestionTransaction.Item> items = windows == null ? planner.items : windows.apply(planner.items);
         List<MeasurementProblem> problems = planner.problems;
         if (items.isEmpty()) {
-            return new IngestionPlan(format, stored, problems, null, 0);
+            return new IngestionPlan(format, stored, problems, null, 0, planner.skipped);
         }
         var transaction = IngestionTransaction.of(request.fhirBase(), request.payload(), mediaType(request), items);
         long observations = transaction.getEntry().stream()
                 .filter(entry -> entry.getResource().fhirType().equals("Observation"))
                 .count();
-        return new IngestionPlan(format, stored, problems, transaction, (int) observations);
+        return new IngestionPlan(format, stored, problems, transaction, (int) observations, planner.skipped);
     }
 
     private FeedAdapter adapter(FeedFormat format, IngestionRequest request) {
@@ -152,7 +164,9 @@ final class DeviceIngestionService implements DeviceIngestion {
         final List<Measurement> stored = new ArrayList<>();
         final List<IngestionTransaction.Item> items = new ArrayList<>();
         final List<MeasurementProblem> problems = new ArrayList<>();
+        final Map<String, Long> skipped = new HashMap<>();
         private final Resolution resolution;
+        private int records;
 
         Planner(Resolution resolution) {
             this.resolution = resolution;
@@ -160,6 +174,7 @@ final class DeviceIngestionService implements DeviceIngestion {
 
         @Override
         public void accept(Measurement measurement) {
+            count();
             Measurement resolved = resolution.resolve(measurement, problems);
             if (resolved == null) {
                 return;
@@ -175,7 +190,22 @@ final class DeviceIngestionService implements DeviceIngestion {
 
         @Override
         public void reject(MeasurementProblem problem) {
+            count();
             problems.add(problem);
+        }
+
+        @Override
+        public void skip(String kind) {
+            skipped.merge(kind, 1L, Long::sum);
+        }
+
+        private void count() {
+            if (++records > maxRecords) {
+                throw new FeedException(
+                        IngestionErrors.PAYLOAD_TOO_LARGE,
+                        "the payload holds more than " + maxRecords + " records (vigil.ingestion.max-records); "
+                                + "send it in smaller parts: records sent again change nothing");
+            }
         }
     }
 
@@ -204,7 +234,9 @@ final class DeviceIngestionService implements DeviceIngestion {
                     ? Optional.empty()
                     : byIdentifier.computeIfAbsent(
                             named, key -> directory.patientWithIdentifier(key.system(), key.value()));
-            String deviceId = measurement.device() == null ? null : ObservationMapper.deviceId(measurement.device());
+            String deviceId = ObservationMapper.identified(measurement.device())
+                    ? ObservationMapper.deviceId(measurement.device())
+                    : null;
             Optional<String> linked = deviceId == null
                     ? Optional.empty()
                     : storedDeviceLinks.computeIfAbsent(deviceId, directory::patientOfDevice);

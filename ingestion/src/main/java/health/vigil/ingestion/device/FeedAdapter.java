@@ -7,9 +7,11 @@ import java.io.InputStream;
 /**
  * Reads one payload of a feed format into normalized {@link health.vigil.ingestion.api.Measurement}s.
  *
- * <p>Contract: every record of the payload ends as exactly one call on the sink, either {@link
- * FeedSink#accept} or {@link FeedSink#reject} (a record the adapter cannot read: unknown type, missing
- * timestamp, a value that is not a number, a rule of the format broken). A payload that cannot be read
+ * <p>Contract: every record of the payload ends as exactly one call on the sink: {@link
+ * FeedSink#accept}, {@link FeedSink#reject} (a record the adapter cannot read: unknown type, missing
+ * timestamp, a value that is not a number, a rule of the format broken) or, for formats whose payloads
+ * mix what Vigil stores with much it does not (an Apple Health export's workouts and nutrition), {@link
+ * FeedSink#skip}. A payload that cannot be read
  * at all (not JSON, truncated XML) throws {@link health.vigil.ingestion.api.FeedException} with {@code
  * MALFORMED_PAYLOAD}; records already passed to the sink are then discarded by the caller.
  *

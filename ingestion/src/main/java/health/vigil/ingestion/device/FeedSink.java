@@ -11,4 +11,12 @@ interface FeedSink {
 
     /** A record that cannot become a measurement, and why. */
     void reject(MeasurementProblem problem);
+
+    /**
+     * A well-formed record of a kind the format carries but Vigil does not store (an Apple Health
+     * workout, a sleep analysis): neither a measurement nor a problem, only counted.
+     *
+     * @param kind the record's type as the feed names it ({@code HKQuantityTypeIdentifierActiveEnergyBurned})
+     */
+    void skip(String kind);
 }

@@ -2,14 +2,11 @@ package health.vigil.ingestion.device;
 
 import health.vigil.ingestion.api.Measurement;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.Date;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,7 +63,7 @@ final class IngestionTransaction {
             throw new IllegalArgumentException("a batch without measurements has nothing to store");
         }
         Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
-        String digest = sha256(payload);
+        String digest = Digests.sha256Hex(payload);
 
         Binary raw = new Binary().setContentType(contentType).setData(payload);
         raw.setId(nameUuid("Binary", digest));
@@ -75,7 +72,7 @@ final class IngestionTransaction {
         Map<String, Device> devices = new LinkedHashMap<>();
         byObservation.values().stream()
                 .map(Item::measurement)
-                .filter(measurement -> measurement.device() != null)
+                .filter(measurement -> ObservationMapper.identified(measurement.device()))
                 .forEach(measurement -> devices.computeIfAbsent(
                         ObservationMapper.deviceId(measurement.device()), id -> device(id, measurement)));
         devices.values().forEach(device -> put(transaction, fhirBase, device));
@@ -105,6 +102,14 @@ final class IngestionTransaction {
                 .setSystem(PROVENANCE_ACTIVITY_SYSTEM)
                 .setCode("CREATE");
         devices.keySet().forEach(id -> provenance.addAgent().setWho(new Reference("Device/" + id)));
+        // Devices the feed describes but does not identify are named.
+        byObservation.values().stream()
+                .map(Item::measurement)
+                .filter(measurement ->
+                        measurement.device() != null && !ObservationMapper.identified(measurement.device()))
+                .map(measurement -> measurement.device().name())
+                .distinct()
+                .forEach(name -> provenance.addAgent().setWho(new Reference().setDisplay(name)));
         // Lab results come from a laboratory, not a device: it is named as the agent.
         byObservation.values().stream()
                 .map(Item::measurement)
@@ -219,14 +224,6 @@ final class IngestionTransaction {
                 .getRequest()
                 .setMethod(Bundle.HTTPVerb.PUT)
                 .setUrl(url);
-    }
-
-    private static String sha256(byte[] payload) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(payload));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
     }
 
     private static String nameUuid(String type, String digest) {

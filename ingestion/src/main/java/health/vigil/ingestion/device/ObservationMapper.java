@@ -112,8 +112,11 @@ final class ObservationMapper {
                     .setStartElement(dateTime(measurement.start()))
                     .setEndElement(dateTime(measurement.end())));
         }
-        if (measurement.device() != null) {
+        if (identified(measurement.device())) {
             observation.setDevice(new Reference("Device/" + deviceId(measurement.device())));
+        } else if (measurement.device() != null) {
+            observation.setDevice(
+                    new Reference().setDisplay(measurement.device().name()));
         }
         return new Result.Mapped(observation);
     }
@@ -130,6 +133,11 @@ final class ObservationMapper {
                 measurement.source(),
                 measurement.recordId(),
                 measurement.code());
+    }
+
+    /** Whether the measurement's device is known by its own identifier, and so is a Device resource. */
+    static boolean identified(Measurement.DeviceIdentity device) {
+        return device != null && device.value() != null;
     }
 
     /** The Device's id: one per device identifier. */

@@ -317,7 +317,7 @@ final class OpenMHealthAdapter implements FeedAdapter {
         JsonNode origin = provenance.get("source_origin_id");
         return origin != null && origin.isTextual() && !origin.textValue().isBlank()
                 ? new Measurement.DeviceIdentity(SOURCE_SYSTEM, origin.textValue(), name)
-                : null;
+                : new Measurement.DeviceIdentity(null, null, name);
     }
 
     private static Measurement.PatientIdentifier patient(JsonNode header) throws InvalidDataPoint {

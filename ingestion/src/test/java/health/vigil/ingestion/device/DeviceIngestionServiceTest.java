@@ -34,7 +34,9 @@ class DeviceIngestionServiceTest {
             List.of(),
             templates.read("acme", DeviceTemplatesTest.acmeTemplates()),
             templates,
-            new ObservationMapper(TERMINOLOGY));
+            new ObservationMapper(TERMINOLOGY),
+            1000,
+            null);
     private final Directory directory = new Directory();
 
     @Test
@@ -176,6 +178,22 @@ class DeviceIngestionServiceTest {
                 .isInstanceOf(FeedException.class)
                 .satisfies(e -> assertThat(((FeedException) e).error()).isEqualTo(IngestionErrors.UNSUPPORTED_FORMAT))
                 .hasMessageContaining("content type 'text/csv'");
+    }
+
+    @Test
+    void plan_moreRecordsThanAllowed_refusedWholeAsTooLarge() {
+        DeviceIngestionService small = new DeviceIngestionService(
+                List.of(),
+                templates.read("acme", DeviceTemplatesTest.acmeTemplates()),
+                templates,
+                new ObservationMapper(TERMINOLOGY),
+                2,
+                null);
+
+        assertThatThrownBy(() -> small.plan(request(TemplateJsonAdapterTest.acmeMessages(), "p1"), directory))
+                .isInstanceOfSatisfying(
+                        FeedException.class, e -> assertThat(e.error()).isEqualTo(IngestionErrors.PAYLOAD_TOO_LARGE))
+                .hasMessageContaining("more than 2 records (vigil.ingestion.max-records)");
     }
 
     private static IngestionRequest request(byte[] payload, String patientId) {

@@ -136,15 +136,16 @@ class OpenMHealthAdapterTest {
     }
 
     @Test
-    void read_version1Header_idIsTheRecordId_sourceNameAloneIsNoDevice() {
+    void read_version1Header_idIsTheRecordId_sourceNameAloneOnlyNamesTheDevice() {
         CollectingSink sink = read(fixture("heart-rate/1.0/shouldPass/instant-utc.json"));
 
         Measurement measurement = sink.measurements.get(0);
         assertThat(measurement.recordId()).isEqualTo("476db348-7707-5bfe-98c3-4415e168ca75");
         assertThat(measurement.start().toString()).isEqualTo("2026-11-30T05:15Z");
         assertThat(measurement.end()).isNull();
-        // "Omron HEM-7600T" names a product many patients own, not one device.
-        assertThat(measurement.device()).isNull();
+        // "Omron HEM-7600T" names a product many patients own, not one device: no identifier, so no Device.
+        assertThat(measurement.device()).isEqualTo(new DeviceIdentity(null, null, "Omron HEM-7600T"));
+        assertThat(ObservationMapper.identified(measurement.device())).isFalse();
     }
 
     @Test
