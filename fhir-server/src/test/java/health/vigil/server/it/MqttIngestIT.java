@@ -64,6 +64,45 @@ class MqttIngestIT extends ServerIT {
     }
 
     @Test
+    void everyFormat_publishedOnItsTopic_isStored() throws Exception {
+        publish(
+                "/open-mhealth/Patient/" + patient,
+                """
+                {"header": {"uuid": "omh-%s", "schema_id": {"namespace": "omh", "name": "body-weight", "version": "2.0"}},
+                 "body": {"body_weight": {"value": 71.4, "unit": "kg"},
+                          "effective_time_frame": {"date_time": "2026-11-30T06:50:00+01:00"}}}"""
+                        .formatted(run));
+        publish(
+                "/hl7v2/Patient/" + patient,
+                String.join(
+                        "\r",
+                        "MSH|^~\\&|LIS|RIVERSIDE LAB^2.16.840.1.113883.3.9999.1^ISO|VIGIL|VIGIL|20261130101500+0100||ORU^R01^ORU_R01|M-"
+                                + run + "|P|2.5.1",
+                        "PID|1||MRN-" + run
+                                + "^^^RIVERSIDE&2.16.840.1.113883.3.9999.2&ISO^MR||MOREAU^CLAIRE||19680405|F",
+                        "OBR|1|PL-" + run + "^VIGIL|F-" + run + "^RIVERSIDE|2345-7^Glucose^LN|||20261130081000+0100",
+                        "OBX|1|NM|2345-7^Glucose [Mass/volume] in Serum or Plasma^LN||98|mg/dL^^UCUM|70-99|N|||F|||20261130081000+0100",
+                        ""));
+        publish(
+                "/apple-health/Patient/" + patient,
+                """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <HealthData locale="en_US">
+                 <Record type="HKQuantityTypeIdentifierRespiratoryRate" sourceName="Apple Watch" unit="count/min" \
+                creationDate="2026-11-30 03:10:00 +0100" startDate="2026-11-30 03:05:00 +0100" \
+                endDate="2026-11-30 03:07:00 +0100" value="14"/>
+                </HealthData>
+                """);
+
+        List<Observation> stored = awaitObservations(list -> list.size() == 3);
+
+        assertThat(stored)
+                .extracting(
+                        observation -> observation.getCode().getCodingFirstRep().getCode())
+                .containsExactlyInAnyOrder("29463-7", "2345-7", "9279-1");
+    }
+
+    @Test
     void messageDeliveredTwice_changesNothing() throws Exception {
         String reading = heartRate("a", 20, 61);
         publish("/template-json/Patient/" + patient, reading);
