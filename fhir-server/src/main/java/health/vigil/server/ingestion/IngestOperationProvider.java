@@ -17,6 +17,7 @@ import health.vigil.ingestion.api.FeedFormat;
 import health.vigil.ingestion.api.IngestionErrors;
 import health.vigil.ingestion.api.IngestionPlan;
 import health.vigil.ingestion.api.IngestionRequest;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -113,7 +114,7 @@ final class IngestOperationProvider {
                                     + (partial ? "" : "; send partial=true to store the valid records")));
             throw new UnprocessableEntityException(fhirContext, report);
         }
-        return IngestResponses.stored(plan, service.write(plan));
+        return IngestResponses.stored(plan, service.write(plan), minimal(request));
     }
 
     /** Device templates from a Binary the caller names; only Binaries of the template type are read. */
@@ -135,6 +136,15 @@ final class IngestOperationProvider {
                     reference + " is not a stored Binary of type " + TEMPLATE_CONTENT_TYPE));
         }
         return binary.getData();
+    }
+
+    /** Whether the client asked for the counts and report only ({@code Prefer: return=minimal}). */
+    private static boolean minimal(RequestDetails request) {
+        String prefer = request.getHeader(Constants.HEADER_PREFER);
+        return prefer != null
+                && Arrays.stream(prefer.split("[,;]"))
+                        .map(token -> token.trim().toLowerCase(Locale.ROOT).replace(" ", ""))
+                        .anyMatch("return=minimal"::equals);
     }
 
     private static boolean flag(RequestDetails request, String name) {

@@ -21,11 +21,14 @@ final class IngestResponses {
 
     private IngestResponses() {}
 
-    /** The answer once stored: the counts, the report, and the transaction response. */
-    static Parameters stored(IngestionPlan plan, Bundle transactionResponse) {
+    /**
+     * The answer once stored: the counts, the report, and the transaction response unless the client
+     * asked for a minimal answer ({@code Prefer: return=minimal}).
+     */
+    static Parameters stored(IngestionPlan plan, Bundle transactionResponse, boolean minimal) {
         Parameters answer = counts(plan);
         answer.addParameter().setName("outcome").setResource(plan.report(IssueSeverity.WARNING));
-        if (transactionResponse != null) {
+        if (transactionResponse != null && !minimal) {
             answer.addParameter().setName("result").setResource(transactionResponse);
         }
         return answer;

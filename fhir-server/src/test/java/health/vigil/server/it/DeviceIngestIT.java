@@ -317,6 +317,29 @@ class DeviceIngestIT extends ServerIT {
     }
 
     @Test
+    void ingest_preferReturnMinimal_answersCountsAndReportWithoutTheTransactionResponse() throws Exception {
+        HttpResponse<String> response = http().send(
+                        HttpRequest.newBuilder(java.net.URI.create(
+                                        fhirBase() + "/Patient/" + patient + "/$ingest?template=" + TEMPLATES))
+                                .header("Authorization", "Bearer " + adminToken())
+                                .header("Content-Type", "application/json")
+                                .header("Accept", "application/fhir+json")
+                                .header("Prefer", "return=minimal")
+                                .POST(HttpRequest.BodyPublishers.ofString(messages(heartRate("min1", 64))))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        Parameters answer = FHIR.newJsonParser().parseResource(Parameters.class, response.body());
+        assertThat(((IntegerType) answer.getParameter("observations").getValue()).getValue())
+                .isEqualTo(1);
+        assertThat(answer.getParameter("outcome")).isNotNull();
+        assertThat(answer.getParameter("result")).isNull();
+        assertThat(search("Observation?subject=Patient/" + patient, Observation.class))
+                .hasSize(1);
+    }
+
+    @Test
     void ingest_sameBatchTwice_changesNothing() throws Exception {
         String payload = messages(heartRate("m1", 64), heartRate("m2", 66), bloodPressure(121, 79));
 
