@@ -39,9 +39,8 @@ final class SubscriptionPrefilter {
     /** Whether the change goes on to matching: false only when no active Subscription could match it. */
     @Hook(Pointcut.SUBSCRIPTION_RESOURCE_MODIFIED)
     public boolean couldMatch(ResourceModifiedMessage message) {
-        String type = message.getPayloadId(fhirContext) == null
-                ? null
-                : message.getPayloadId(fhirContext).getResourceType();
+        var id = message.getPayloadId(fhirContext);
+        String type = id == null ? null : id.getResourceType();
         if (type == null || ALWAYS.contains(type)) {
             return true;
         }

@@ -2,6 +2,7 @@ package health.vigil.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * Subscription notifications under consent: a practitioner's REST-hook Subscription is told about
@@ -72,6 +74,17 @@ class SubscriptionConsentIT extends ServerIT {
                                 .DELETE()
                                 .build(),
                         HttpResponse.BodyHandlers.discarding());
+    }
+
+    @Autowired
+    private IInterceptorService storageInterceptors;
+
+    /** The notifications below reach the hook only through the prefilter that drops unmatchable changes. */
+    @Test
+    void subscriptionPrefilter_isInFrontOfMatching() {
+        assertThat(storageInterceptors.getAllRegisteredInterceptors())
+                .extracting(interceptor -> interceptor.getClass().getSimpleName())
+                .contains("SubscriptionPrefilter");
     }
 
     @Test

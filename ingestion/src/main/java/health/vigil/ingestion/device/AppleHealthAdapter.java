@@ -208,7 +208,14 @@ final class AppleHealthAdapter implements FeedAdapter {
 
     /** One {@code Record} element, read to its end. */
     private static RawRecord readRecord(XMLStreamReader xml) throws XMLStreamException {
-        RawRecord record = new RawRecord(
+        RawRecord record = attributes(xml);
+        skipElement(xml);
+        return record;
+    }
+
+    /** The attributes of the {@code Record} or {@code Correlation} the reader is at the start of. */
+    private static RawRecord attributes(XMLStreamReader xml) {
+        return new RawRecord(
                 attribute(xml, "type"),
                 attribute(xml, "unit"),
                 attribute(xml, "value"),
@@ -218,8 +225,6 @@ final class AppleHealthAdapter implements FeedAdapter {
                 attribute(xml, "startDate"),
                 attribute(xml, "endDate"),
                 xml.getLocation().getLineNumber());
-        skipElement(xml);
-        return record;
     }
 
     private static String attribute(XMLStreamReader xml, String name) {
@@ -288,16 +293,7 @@ final class AppleHealthAdapter implements FeedAdapter {
                 skipElement(xml);
                 return;
             }
-            RawRecord panel = new RawRecord(
-                    type,
-                    null,
-                    null,
-                    attribute(xml, "sourceName"),
-                    attribute(xml, "device"),
-                    attribute(xml, "creationDate"),
-                    attribute(xml, "startDate"),
-                    attribute(xml, "endDate"),
-                    xml.getLocation().getLineNumber());
+            RawRecord panel = attributes(xml);
             RawRecord systolic = null;
             RawRecord diastolic = null;
             while (nextTag(xml) == XMLStreamConstants.START_ELEMENT) {

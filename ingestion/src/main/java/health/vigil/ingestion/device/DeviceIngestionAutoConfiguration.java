@@ -8,7 +8,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -52,10 +51,7 @@ public class DeviceIngestionAutoConfiguration {
     }
 
     private static SampledWindows windows(IngestionProperties.SampledData settings) {
-        return settings.enabled()
-                ? new SampledWindows(new SampledWindows.Settings(
-                        settings.window(), settings.maxInterval(), settings.minSamples(), Set.copyOf(settings.codes())))
-                : null;
+        return settings.enabled() ? new SampledWindows(settings) : null;
     }
 
     private static List<DeviceTemplate> configured(DeviceTemplates templates, List<String> locations) {

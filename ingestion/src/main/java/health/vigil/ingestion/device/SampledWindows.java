@@ -1,9 +1,9 @@
 package health.vigil.ingestion.device;
 
+import health.vigil.ingestion.api.IngestionProperties;
 import health.vigil.ingestion.api.Measurement;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -11,7 +11,6 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -38,25 +37,13 @@ import org.hl7.fhir.r4.model.SampledData;
  */
 final class SampledWindows {
 
-    /** The settings: which codes, how long a window, how dense a series. */
-    record Settings(Duration window, Duration maxInterval, int minSamples, Set<String> codes) {
-        Settings {
-            Objects.requireNonNull(window, "window");
-            Objects.requireNonNull(maxInterval, "maxInterval");
-            if (window.isNegative() || window.isZero() || maxInterval.isNegative() || maxInterval.isZero()) {
-                throw new IllegalArgumentException("window and max-interval must be positive");
-            }
-            if (minSamples < 2) {
-                throw new IllegalArgumentException("min-samples must be at least 2, not " + minSamples);
-            }
-            codes = Set.copyOf(codes);
-        }
-    }
+    private final IngestionProperties.SampledData settings;
+    private final Set<String> codes;
 
-    private final Settings settings;
-
-    SampledWindows(Settings settings) {
+    /** Windows as {@code vigil.ingestion.sampled-data.*} configures them (validated when bound). */
+    SampledWindows(IngestionProperties.SampledData settings) {
         this.settings = settings;
+        this.codes = Set.copyOf(settings.codes());
     }
 
     /**
@@ -103,7 +90,7 @@ final class SampledWindows {
         return measurement.lab() == null
                 && measurement.end() == null
                 && measurement.value() instanceof Measurement.Quantity
-                && settings.codes().contains(measurement.code())
+                && codes.contains(measurement.code())
                 && item.observation().hasValueQuantity();
     }
 

@@ -3,6 +3,7 @@ package health.vigil.ingestion.device;
 import static health.vigil.ingestion.device.DeviceTemplatesTest.TERMINOLOGY;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import health.vigil.ingestion.api.IngestionProperties;
 import health.vigil.ingestion.api.Measurement;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -10,7 +11,6 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Set;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.SampledData;
@@ -23,8 +23,8 @@ class SampledWindowsTest {
             new Measurement.DeviceIdentity("urn:acme:serial", "HR-7", "Acme strap");
 
     private final ObservationMapper mapper = new ObservationMapper(TERMINOLOGY);
-    private final SampledWindows windows = new SampledWindows(
-            new SampledWindows.Settings(Duration.ofMinutes(1), Duration.ofSeconds(5), 6, Set.of("8867-4")));
+    private final SampledWindows windows = new SampledWindows(new IngestionProperties.SampledData(
+            true, Duration.ofMinutes(1), Duration.ofSeconds(5), 6, List.of("8867-4")));
 
     @Test
     void apply_perSecondHeartRate_oneSampledDataObservationPerMinute() {
