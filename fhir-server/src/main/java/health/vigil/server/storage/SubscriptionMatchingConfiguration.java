@@ -3,6 +3,7 @@ package health.vigil.server.storage;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.subscription.match.registry.SubscriptionRegistry;
+import java.time.Clock;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -16,7 +17,7 @@ class SubscriptionMatchingConfiguration {
             ObjectProvider<SubscriptionRegistry> registry, IInterceptorService interceptors, FhirContext fhirContext) {
         SubscriptionRegistry found = registry.getIfAvailable();
         if (found != null) {
-            interceptors.registerInterceptor(new SubscriptionPrefilter(found::getAll, fhirContext));
+            interceptors.registerInterceptor(new SubscriptionPrefilter(found::getAll, fhirContext, Clock.systemUTC()));
         }
         return new SubscriptionPrefilterRegistration(found != null);
     }
