@@ -3,8 +3,8 @@ package health.vigil.ingestion.api;
 import java.util.Objects;
 
 /**
- * A payload that cannot be read at all, as opposed to single records that cannot be stored (those are
- * {@link MeasurementProblem}s). The message starts with the error's stable code.
+ * A payload or document that cannot be read at all, as opposed to single records that cannot be stored
+ * (those are {@link MeasurementProblem}s). The message starts with the error's stable code.
  */
 public final class FeedException extends RuntimeException {
 

@@ -13,7 +13,13 @@ public enum IngestionErrors {
     /** The request's parameters are missing or contradictory (400). */
     INVALID_REQUEST(1205),
     /** The payload holds more records, or expands to more bytes, than one request may (413). */
-    PAYLOAD_TOO_LARGE(1206);
+    PAYLOAD_TOO_LARGE(1206),
+    /** A document that cannot be read: a corrupt PDF or image, a page OCR could not finish in time (422). */
+    UNREADABLE_DOCUMENT(1207),
+    /** A PDF that needs a password to be opened (422). */
+    ENCRYPTED_DOCUMENT(1208),
+    /** The document needs OCR and this server has none (no tessdata, or OCR switched off) (503). */
+    OCR_UNAVAILABLE(1209);
 
     private final int code;
 

@@ -1,0 +1,115 @@
+package health.vigil.ingestion.document;
+
+import health.vigil.ingestion.api.FeedException;
+import health.vigil.ingestion.api.IngestionErrors;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.pdmodel.encryption.InvalidPasswordException;
+import org.apache.tika.Tika;
+
+/**
+ * Reads a document's pages into positioned words: Tika tells the type from the content (never from the
+ * name or the declared type alone); a PDF page with a usable text layer is read from it (PDFBox), any
+ * other page, and every image, is rendered or decoded at 300 DPI grayscale and read by OCR.
+ */
+final class DocumentReader {
+
+    static final String PDF = "application/pdf";
+    static final Set<String> IMAGES = Set.of("image/png", "image/jpeg", "image/tiff");
+
+    private final Tika tika = new Tika();
+    private final PageImages images;
+    private final TesseractOcr ocr;
+    private final int maxPages;
+
+    /** @param ocr the OCR engine, {@code null} when this server has none: scanned pages are then refused */
+    DocumentReader(PageImages images, TesseractOcr ocr, int maxPages) {
+        this.images = images;
+        this.ocr = ocr;
+        this.maxPages = maxPages;
+    }
+
+    /** The document's media type, from its bytes. */
+    String detect(byte[] content) {
+        try {
+            return tika.detect(new ByteArrayInputStream(content));
+        } catch (IOException e) {
+            throw new FeedException(IngestionErrors.UNREADABLE_DOCUMENT, "the document cannot be read", e);
+        }
+    }
+
+    /**
+     * The document's pages, read.
+     *
+     * @throws FeedException {@code UNSUPPORTED_FORMAT} for a type other than PDF, PNG, JPEG and TIFF;
+     *     {@code ENCRYPTED_DOCUMENT}, {@code UNREADABLE_DOCUMENT}, {@code PAYLOAD_TOO_LARGE} (pages),
+     *     {@code OCR_UNAVAILABLE} when a page needs OCR and there is none
+     */
+    List<Page> read(byte[] content, String mediaType) {
+        if (PDF.equals(mediaType)) {
+            return pdf(content);
+        }
+        if (IMAGES.contains(mediaType)) {
+            List<Page> pages = new ArrayList<>();
+            List<BufferedImage> decoded = images.decode(content, maxPages);
+            for (int index = 0; index < decoded.size(); index++) {
+                pages.add(ocr(decoded.get(index), index + 1));
+            }
+            return pages;
+        }
+        throw new FeedException(
+                IngestionErrors.UNSUPPORTED_FORMAT,
+                "the document is " + mediaType + "; lab reports are read from PDF, PNG, JPEG or TIFF");
+    }
+
+    private List<Page> pdf(byte[] content) {
+        try (PDDocument document = Loader.loadPDF(content)) {
+            int count = document.getNumberOfPages();
+            if (count > maxPages) {
+                throw new FeedException(
+                        IngestionErrors.PAYLOAD_TOO_LARGE,
+                        "the PDF has " + count + " pages; at most " + maxPages + " are read");
+            }
+            if (count == 0) {
+                throw new FeedException(IngestionErrors.UNREADABLE_DOCUMENT, "the PDF has no pages");
+            }
+            List<Page> pages = new ArrayList<>();
+            for (int number = 1; number <= count; number++) {
+                List<Word> words = TextLayer.words(document, number);
+                pages.add(
+                        TextLayer.usable(words)
+                                ? new Page(number, Page.Source.TEXT_LAYER, words, 0, 0)
+                                : ocr(images.render(document, number - 1), number));
+            }
+            return pages;
+        } catch (InvalidPasswordException e) {
+            throw new FeedException(
+                    IngestionErrors.ENCRYPTED_DOCUMENT, "the PDF is encrypted and needs a password to be read");
+        } catch (IOException e) {
+            throw new FeedException(
+                    IngestionErrors.UNREADABLE_DOCUMENT, "the PDF cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    private Page ocr(BufferedImage image, int number) {
+        if (ocr == null) {
+            throw new FeedException(
+                    IngestionErrors.OCR_UNAVAILABLE,
+                    "page " + number + " has no text layer and this server has no OCR"
+                            + " (vigil.ingestion.documents.ocr)");
+        }
+        TesseractOcr.Reading reading = ocr.read(image, number);
+        return new Page(number, Page.Source.OCR, reading.words(), reading.rotation(), reading.skew());
+    }
+
+    /** The engines that read the pages, for Provenance. */
+    String ocrVersion() {
+        return ocr == null ? null : "Tesseract " + ocr.version() + " (" + ocr.language() + ")";
+    }
+}

@@ -1,0 +1,62 @@
+package health.vigil.ingestion.document;
+
+import java.time.temporal.TemporalAccessor;
+import java.util.List;
+
+/**
+ * What a lab report prints, read off its pages but not yet interpreted: the result rows of its table
+ * and the report's details.
+ *
+ * @param rows the result rows, in page and line order
+ * @param collected when the specimen was collected, as printed and parsed ({@code LocalDate},
+ *     {@code LocalDateTime}); {@code null} if not printed or not readable
+ * @param specimen the specimen printed for the report ({@code Serum}), or {@code null}
+ * @param laboratory the performing laboratory's name, or {@code null}
+ */
+record LabTable(List<Row> rows, TemporalAccessor collected, String specimen, String laboratory) {
+
+    LabTable {
+        rows = List.copyOf(rows);
+    }
+
+    /**
+     * One printed result row, each column's text as printed ({@code ""} when the column is empty).
+     *
+     * @param page 1-based page number
+     * @param section the heading the row is under ({@code URINALYSIS}), or {@code null}
+     * @param words every word of the row, for its box and confidence
+     */
+    record Row(
+            int page,
+            String section,
+            String name,
+            String result,
+            String unit,
+            String range,
+            String flag,
+            List<Word> words) {
+
+        Row {
+            words = List.copyOf(words);
+        }
+
+        /** The lowest word confidence of the row, 0 to 100. */
+        float confidence() {
+            return (float) words.stream().mapToDouble(Word::confidence).min().orElse(0);
+        }
+
+        /** The row's box on its page: x, y, width, height in 300-DPI pixels. */
+        double[] box() {
+            double left = words.stream().mapToDouble(Word::x).min().orElse(0);
+            double top = words.stream().mapToDouble(Word::y).min().orElse(0);
+            double right = words.stream().mapToDouble(Word::right).max().orElse(0);
+            double bottom = words.stream().mapToDouble(Word::bottom).max().orElse(0);
+            return new double[] {left, top, right - left, bottom - top};
+        }
+
+        /** The row as printed, words left to right. */
+        String text() {
+            return String.join(" ", words.stream().map(Word::text).toList());
+        }
+    }
+}

@@ -1,0 +1,318 @@
+package health.vigil.ingestion.document;
+
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+import com.sun.jna.Platform;
+import com.sun.jna.Pointer;
+import com.sun.jna.ptr.PointerByReference;
+import health.vigil.ingestion.api.FeedException;
+import health.vigil.ingestion.api.IngestionErrors;
+import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
+import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import net.sourceforge.tess4j.ITessAPI;
+import net.sourceforge.tess4j.ITessAPI.TessBaseAPI;
+import net.sourceforge.tess4j.ITessAPI.TessPageIteratorLevel;
+import net.sourceforge.tess4j.ITessAPI.TessResultIterator;
+import net.sourceforge.tess4j.TessAPI;
+
+/**
+ * OCR with Tesseract through Tess4J's bindings to the system's libtesseract (Debian's 5.3 with Tess4J
+ * 5.5.0): orientation detected (OSD) and the page turned upright, then words with boxes and confidences,
+ * the skew Tesseract found taken out of their coordinates.
+ *
+ * <p>Each engine is initialised once and kept: a pool of {@code threads} engines, so that at most that
+ * many pages are read at once (OCR is CPU-bound). Recognition stops at a deadline per page.
+ *
+ * <p>Tesseract aborts the whole process when its data is missing, so {@link #problem(Path, String)}
+ * checks the data first and the engine is not created without it. Tesseract's OpenMP threads make it
+ * about three times slower on a small machine; the thread limit is set for the process before the
+ * library is loaded, unless the environment already sets it.
+ */
+final class TesseractOcr implements AutoCloseable {
+
+    /** Where Debian, Ubuntu and Homebrew put the data, tried in order when none is configured. */
+    static final List<Path> KNOWN_DATA_PATHS = List.of(
+            Path.of("/usr/share/tesseract-ocr/5/tessdata"),
+            Path.of("/usr/share/tesseract-ocr/4.00/tessdata"),
+            Path.of("/usr/share/tessdata"),
+            Path.of("/usr/local/share/tessdata"),
+            Path.of("/opt/homebrew/share/tessdata"));
+
+    /** Orientation below this OSD confidence is not acted on: sparse tables give weak votes. */
+    private static final float MIN_ORIENTATION_CONFIDENCE = 2.0f;
+
+    private final BlockingQueue<Engine> engines;
+    private final Duration pageTimeout;
+    private final String version;
+    private final String language;
+
+    /**
+     * @throws IllegalStateException when {@link #problem(Path, String)} finds one, or libtesseract does
+     *     not initialise
+     */
+    TesseractOcr(Path dataPath, String language, int threads, Duration pageTimeout) {
+        problem(dataPath, language).ifPresent(problem -> {
+            throw new IllegalStateException(problem);
+        });
+        limitOpenMpThreads();
+        TessAPI api = TessAPI.INSTANCE;
+        this.version = api.TessVersion();
+        this.language = language;
+        this.pageTimeout = pageTimeout;
+        this.engines = new ArrayBlockingQueue<>(threads);
+        boolean osd = Files.isRegularFile(dataPath.resolve("osd.traineddata"));
+        for (int i = 0; i < threads; i++) {
+            engines.add(new Engine(api, dataPath.toString(), language, osd));
+        }
+    }
+
+    /** The default data directory: {@code TESSDATA_PREFIX} if set, else the first known path holding data. */
+    static Optional<Path> defaultDataPath() {
+        String prefix = System.getenv("TESSDATA_PREFIX");
+        if (prefix != null && !prefix.isBlank()) {
+            return Optional.of(Path.of(prefix));
+        }
+        return KNOWN_DATA_PATHS.stream().filter(Files::isDirectory).findFirst();
+    }
+
+    /** What stops OCR with this data, if anything: a missing directory or language file, no libtesseract. */
+    static Optional<String> problem(Path dataPath, String language) {
+        if (dataPath == null || !Files.isDirectory(dataPath)) {
+            return Optional.of("no Tesseract data directory at " + dataPath
+                    + " (install tesseract-ocr and tesseract-ocr-" + language + ", or set"
+                    + " vigil.ingestion.documents.ocr.data-path)");
+        }
+        for (String lang : language.split("\\+")) {
+            if (!Files.isRegularFile(dataPath.resolve(lang + ".traineddata"))) {
+                return Optional.of(
+                        "no " + lang + ".traineddata in " + dataPath + " (install tesseract-ocr-" + lang + ")");
+            }
+        }
+        try {
+            limitOpenMpThreads();
+            TessAPI.INSTANCE.TessVersion();
+        } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
+            return Optional.of("libtesseract cannot be loaded (install tesseract-ocr): " + e.getMessage());
+        }
+        return Optional.empty();
+    }
+
+    /** The engine's name and version, for Provenance: {@code Tesseract 5.3.0}. */
+    String version() {
+        return version;
+    }
+
+    String language() {
+        return language;
+    }
+
+    /**
+     * Reads one grayscale page.
+     *
+     * @throws FeedException {@code UNREADABLE_DOCUMENT} when recognition does not finish within the page
+     *     timeout or fails
+     */
+    Reading read(BufferedImage gray, int pageNumber) {
+        Engine engine;
+        try {
+            engine = engines.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new FeedException(IngestionErrors.UNREADABLE_DOCUMENT, "interrupted while waiting for OCR");
+        }
+        try {
+            int rotation = engine.orientation(gray);
+            BufferedImage upright = rotation == 0 ? gray : PageImages.rotated(gray, -rotation);
+            return engine.recognize(upright, pageNumber, rotation, pageTimeout);
+        } finally {
+            engines.add(engine);
+        }
+    }
+
+    @Override
+    public void close() {
+        Engine engine;
+        while ((engine = engines.poll()) != null) {
+            engine.close();
+        }
+    }
+
+    /** What OCR read on a page: the words (upright, skew removed), and the turn and skew it found. */
+    record Reading(List<Word> words, int rotation, double skew) {}
+
+    /** Sets OMP_THREAD_LIMIT=1 for this process, before libtesseract (and its OpenMP runtime) loads. */
+    private static synchronized void limitOpenMpThreads() {
+        if (System.getenv("OMP_THREAD_LIMIT") != null || !(Platform.isLinux() || Platform.isMac())) {
+            return;
+        }
+        CLibrary.INSTANCE.setenv("OMP_THREAD_LIMIT", "1", 0);
+    }
+
+    private interface CLibrary extends Library {
+        CLibrary INSTANCE = Native.load(Platform.C_LIBRARY_NAME, CLibrary.class);
+
+        int setenv(String name, String value, int overwrite);
+    }
+
+    /** One initialised Tesseract (and its orientation detector); used by one thread at a time. */
+    private static final class Engine {
+        private final TessAPI api;
+        private final TessBaseAPI handle;
+        private final TessBaseAPI orientationHandle;
+
+        Engine(TessAPI api, String dataPath, String language, boolean osd) {
+            this.api = api;
+            this.handle = api.TessBaseAPICreate();
+            if (api.TessBaseAPIInit2(handle, dataPath, language, ITessAPI.TessOcrEngineMode.OEM_DEFAULT) != 0) {
+                api.TessBaseAPIDelete(handle);
+                throw new IllegalStateException("Tesseract did not initialise with " + language + " from " + dataPath);
+            }
+            api.TessBaseAPISetPageSegMode(handle, ITessAPI.TessPageSegMode.PSM_AUTO);
+            api.TessBaseAPISetVariable(handle, "debug_file", "/dev/null");
+            if (osd) {
+                orientationHandle = api.TessBaseAPICreate();
+                api.TessBaseAPIInit2(orientationHandle, dataPath, "osd", ITessAPI.TessOcrEngineMode.OEM_DEFAULT);
+                api.TessBaseAPISetPageSegMode(orientationHandle, ITessAPI.TessPageSegMode.PSM_OSD_ONLY);
+                api.TessBaseAPISetVariable(orientationHandle, "debug_file", "/dev/null");
+            } else {
+                orientationHandle = null;
+            }
+        }
+
+        /** How far the page is turned clockwise (0, 90, 180, 270), 0 when unsure or without OSD data. */
+        int orientation(BufferedImage gray) {
+            if (orientationHandle == null) {
+                return 0;
+            }
+            setImage(orientationHandle, gray);
+            IntBuffer degrees = IntBuffer.allocate(1);
+            FloatBuffer confidence = FloatBuffer.allocate(1);
+            FloatBuffer scriptConfidence = FloatBuffer.allocate(1);
+            PointerByReference script = new PointerByReference();
+            int found = api.TessBaseAPIDetectOrientationScript(
+                    orientationHandle, degrees, confidence, script, scriptConfidence);
+            api.TessBaseAPIClear(orientationHandle);
+            if (found == 0 || confidence.get(0) < MIN_ORIENTATION_CONFIDENCE) {
+                return 0;
+            }
+            return Math.floorMod(degrees.get(0), 360);
+        }
+
+        Reading recognize(BufferedImage gray, int pageNumber, int rotation, Duration timeout) {
+            setImage(handle, gray);
+            ITessAPI.ETEXT_DESC monitor = api.TessMonitorCreate();
+            try {
+                api.TessMonitorSetDeadlineMSecs(monitor, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+                long started = System.nanoTime();
+                int result = api.TessBaseAPIRecognize(handle, monitor);
+                if (result != 0) {
+                    boolean late = Duration.ofNanos(System.nanoTime() - started).compareTo(timeout) >= 0;
+                    throw new FeedException(
+                            IngestionErrors.UNREADABLE_DOCUMENT,
+                            "page " + pageNumber + ": "
+                                    + (late
+                                            ? "OCR did not finish within " + timeout.toSeconds() + " s"
+                                            : "OCR failed"));
+                }
+                return words(gray, rotation);
+            } finally {
+                api.TessMonitorDelete(monitor);
+                api.TessBaseAPIClear(handle);
+            }
+        }
+
+        private Reading words(BufferedImage gray, int rotation) {
+            TessResultIterator iterator = api.TessBaseAPIGetIterator(handle);
+            if (iterator == null) {
+                return new Reading(List.of(), rotation, 0);
+            }
+            try {
+                ITessAPI.TessPageIterator page = api.TessResultIteratorGetPageIterator(iterator);
+                double skew = skew(page);
+                double cos = Math.cos(Math.toRadians(-skew));
+                double sin = Math.sin(Math.toRadians(-skew));
+                double centerX = gray.getWidth() / 2.0;
+                double centerY = gray.getHeight() / 2.0;
+                IntBuffer left = IntBuffer.allocate(1);
+                IntBuffer top = IntBuffer.allocate(1);
+                IntBuffer right = IntBuffer.allocate(1);
+                IntBuffer bottom = IntBuffer.allocate(1);
+                List<Word> words = new ArrayList<>();
+                do {
+                    Pointer utf8 = api.TessResultIteratorGetUTF8Text(iterator, TessPageIteratorLevel.RIL_WORD);
+                    if (utf8 == null) {
+                        continue;
+                    }
+                    String text = utf8.getString(0, "UTF-8").strip();
+                    api.TessDeleteText(utf8);
+                    float confidence = api.TessResultIteratorConfidence(iterator, TessPageIteratorLevel.RIL_WORD);
+                    api.TessPageIteratorBoundingBox(page, TessPageIteratorLevel.RIL_WORD, left, top, right, bottom);
+                    if (text.isEmpty()) {
+                        continue;
+                    }
+                    double width = right.get(0) - left.get(0);
+                    double height = bottom.get(0) - top.get(0);
+                    // The box's centre, turned about the page's centre by the skew, keeps its size.
+                    double x = left.get(0) + width / 2 - centerX;
+                    double y = top.get(0) + height / 2 - centerY;
+                    double straightX = x * cos - y * sin + centerX;
+                    double straightY = x * sin + y * cos + centerY;
+                    words.add(new Word(text, straightX - width / 2, straightY - height / 2, width, height, confidence));
+                } while (api.TessResultIteratorNext(iterator, TessPageIteratorLevel.RIL_WORD) == ITessAPI.TRUE);
+                return new Reading(words, rotation, skew);
+            } finally {
+                api.TessResultIteratorDelete(iterator);
+            }
+        }
+
+        /** The skew of the page's first text block, in degrees, positive when lines fall to the right. */
+        private double skew(ITessAPI.TessPageIterator page) {
+            IntBuffer orientation = IntBuffer.allocate(1);
+            IntBuffer direction = IntBuffer.allocate(1);
+            IntBuffer order = IntBuffer.allocate(1);
+            FloatBuffer angle = FloatBuffer.allocate(1);
+            api.TessPageIteratorOrientation(page, orientation, direction, order, angle);
+            return Math.toDegrees(angle.get(0));
+        }
+
+        private void setImage(TessBaseAPI target, BufferedImage gray) {
+            BufferedImage plain = gray;
+            if (!(gray.getRaster().getDataBuffer() instanceof DataBufferByte)
+                    || gray.getType() != BufferedImage.TYPE_BYTE_GRAY
+                    || gray.getRaster().getParent() != null) {
+                plain = PageImages.grayscale(copy(gray));
+            }
+            byte[] pixels = ((DataBufferByte) plain.getRaster().getDataBuffer()).getData();
+            ByteBuffer buffer = ByteBuffer.allocateDirect(pixels.length);
+            buffer.put(pixels).flip();
+            api.TessBaseAPISetImage(target, buffer, plain.getWidth(), plain.getHeight(), 1, plain.getWidth());
+            api.TessBaseAPISetSourceResolution(target, PageImages.DPI);
+        }
+
+        private static BufferedImage copy(BufferedImage image) {
+            BufferedImage copy = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_INT_RGB);
+            copy.getGraphics().drawImage(image, 0, 0, null);
+            return copy;
+        }
+
+        void close() {
+            api.TessBaseAPIEnd(handle);
+            api.TessBaseAPIDelete(handle);
+            if (orientationHandle != null) {
+                api.TessBaseAPIEnd(orientationHandle);
+                api.TessBaseAPIDelete(orientationHandle);
+            }
+        }
+    }
+}

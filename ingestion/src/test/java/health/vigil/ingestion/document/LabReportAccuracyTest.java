@@ -1,0 +1,176 @@
+package health.vigil.ingestion.document;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import health.vigil.terminology.api.Terminology;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Field-level accuracy of lab-report extraction on a corpus rendered from Synthea's lab results: a row
+ * is right only if analyte, value, unit, range and flag all are. The targets: 99% on text-layer PDFs,
+ * 95% on degraded scans, and no wrong row ever passing every check (a wrong row must go to review).
+ * Each corpus's figures are appended to {@code target/lab-report-accuracy.txt}.
+ *
+ * <p>Scans reach 86% so far: OCR drops most one-letter flags standing alone in their column, and the
+ * row goes to review for it (value outside the range, no flag). The floor below keeps what is reached;
+ * the 95% target is not met yet (docs/benchmarks.md).
+ */
+class LabReportAccuracyTest {
+
+    private static final Terminology TERMINOLOGY = Terminology.load();
+    private static final Path REPORT = Path.of("target", "lab-report-accuracy.txt");
+
+    private static TesseractOcr ocr;
+    private static DocumentReader reader;
+    private static LabResults results;
+    private static List<SyntheaLabReports.Report> corpus;
+
+    @BeforeAll
+    static void start() throws IOException {
+        ocr = new TesseractOcr(TesseractOcr.defaultDataPath().orElseThrow(), "eng", 1, Duration.ofSeconds(30));
+        reader = new DocumentReader(new PageImages(60_000_000L), ocr, 20);
+        results = new LabResults(TERMINOLOGY.analytes(), TERMINOLOGY.units(), 60f);
+        corpus = SyntheaLabReports.load();
+        Files.deleteIfExists(REPORT);
+    }
+
+    @AfterAll
+    static void stop() {
+        ocr.close();
+    }
+
+    @Test
+    void textLayerPdfs_everyLayout_atLeast99PercentOfRowsExact() throws IOException {
+        assertThat(corpus).hasSizeGreaterThan(20);
+        Score score = new Score("text-layer PDF, 3 layouts");
+        for (LabReportRenderer.Layout layout : LabReportRenderer.Layout.values()) {
+            for (SyntheaLabReports.Report report : corpus) {
+                score.add(report, extract(LabReportRenderer.pdf(report, layout)));
+            }
+        }
+        score.write();
+        assertThat(score.wrongButConfident).as(score.failures.toString()).isEmpty();
+        assertThat(score.accuracy()).as(score.failures.toString()).isGreaterThanOrEqualTo(0.99);
+    }
+
+    @Test
+    void scans_rotatedAndNoisy_atLeast95PercentOfRowsExact() throws IOException {
+        Score score = new Score("scans at 300 DPI, turned 1-3 degrees, noise; PNG, JPEG and image-only PDF");
+        List<SyntheaLabReports.Report> sample = every(corpus, 4);
+        for (int i = 0; i < sample.size(); i++) {
+            SyntheaLabReports.Report report = sample.get(i);
+            LabReportRenderer.Layout layout = LabReportRenderer.Layout.values()[i % 3];
+            double degrees = (i % 2 == 0 ? 1 : -1) * (1 + i % 3);
+            var scan = LabReportRenderer.scan(LabReportRenderer.pdf(report, layout), 300, degrees, 0.002, i);
+            Function<java.awt.image.BufferedImage, byte[]> format =
+                    switch (i % 3) {
+                        case 0 -> LabReportRenderer::png;
+                        case 1 -> LabReportRenderer::jpeg;
+                        default -> image -> LabReportRenderer.scannedPdf(image, 300);
+                    };
+            score.add(report, extract(format.apply(scan)));
+        }
+        score.write();
+        assertThat(score.wrongButConfident).as(score.failures.toString()).isEmpty();
+        assertThat(score.accuracy()).as(score.failures.toString()).isGreaterThanOrEqualTo(0.85);
+    }
+
+    private static List<LabResult> extract(byte[] document) {
+        List<Page> pages = reader.read(document, reader.detect(document));
+        return results.interpret(LabTableParser.parse(pages));
+    }
+
+    private static <T> List<T> every(List<T> list, int step) {
+        List<T> sample = new ArrayList<>();
+        for (int i = 0; i < list.size(); i += step) {
+            sample.add(list.get(i));
+        }
+        return sample;
+    }
+
+    /** Rows right and wrong over a corpus. */
+    private static final class Score {
+        private final String corpus;
+        private int rows;
+        private int exact;
+        private int reviewed;
+        private final List<String> wrongButConfident = new ArrayList<>();
+        private final List<String> failures = new ArrayList<>();
+
+        Score(String corpus) {
+            this.corpus = corpus;
+        }
+
+        void add(SyntheaLabReports.Report report, List<LabResult> extracted) {
+            for (int i = 0; i < report.rows().size(); i++) {
+                SyntheaLabReports.Row truth = report.rows().get(i);
+                rows++;
+                LabResult result = i < extracted.size() ? extracted.get(i) : null;
+                if (result != null && !result.confident()) {
+                    reviewed++;
+                }
+                if (result != null && exact(truth, result)) {
+                    exact++;
+                    continue;
+                }
+                String failure = report.id() + " row " + i + " " + truth + " read as "
+                        + (result == null ? "nothing" : describe(result));
+                failures.add(failure);
+                if (result != null && result.confident()) {
+                    wrongButConfident.add(failure);
+                }
+            }
+        }
+
+        double accuracy() {
+            return rows == 0 ? 0 : (double) exact / rows;
+        }
+
+        void write() throws IOException {
+            Files.createDirectories(REPORT.getParent());
+            Files.writeString(
+                    REPORT,
+                    String.format(
+                            "%s: %d rows, %d exact (%.2f%%), %d sent to review, %d wrong and not sent to review%n",
+                            corpus, rows, exact, 100 * accuracy(), reviewed, wrongButConfident.size()),
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
+        }
+
+        private static boolean exact(SyntheaLabReports.Row truth, LabResult result) {
+            return result.analyte() != null
+                    && truth.code().equals(result.analyte().code())
+                    && result.value() != null
+                    && result.value().comparator() == null
+                    && result.value().value().compareTo(new BigDecimal(truth.value())) == 0
+                    && truth.ucum().equals(result.unit())
+                    && result.range() != null
+                    && same(truth.low(), result.range().low())
+                    && same(truth.high(), result.range().high())
+                    && Objects.equals(truth.flag().isEmpty() ? null : truth.flag(), result.interpretation());
+        }
+
+        private static boolean same(String printed, BigDecimal read) {
+            return printed == null ? read == null : read != null && read.compareTo(new BigDecimal(printed)) == 0;
+        }
+
+        private static String describe(LabResult result) {
+            return "[" + result.row().text() + "] code "
+                    + (result.analyte() == null ? null : result.analyte().code())
+                    + " value " + result.value() + " unit " + result.unit() + " range " + result.range() + " flag "
+                    + result.interpretation() + " reasons " + result.reasons();
+        }
+    }
+}
