@@ -20,7 +20,6 @@ import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Provenance;
-import org.hl7.fhir.r4.model.Resource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -574,14 +573,6 @@ class DeviceIngestIT extends ServerIT {
             zip.closeEntry();
         }
         return bytes.toByteArray();
-    }
-
-    private <T extends Resource> List<T> search(String query, Class<T> type) throws Exception {
-        HttpResponse<String> response = fhirGet(query);
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        return FHIR.newJsonParser().parseResource(Bundle.class, response.body()).getEntry().stream()
-                .map(entry -> type.cast(entry.getResource()))
-                .toList();
     }
 
     private static byte[] resource(String path) {

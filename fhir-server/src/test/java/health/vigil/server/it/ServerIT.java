@@ -113,6 +113,21 @@ abstract class ServerIT {
         return send(authorized(url).GET());
     }
 
+    /** The resources a search (its first page) finds, asserting it succeeds. */
+    <T extends org.hl7.fhir.r4.model.Resource> java.util.List<T> search(String query, Class<T> type) throws Exception {
+        HttpResponse<String> response = fhirGet(query);
+        org.assertj.core.api.Assertions.assertThat(response.statusCode())
+                .as(response.body())
+                .isEqualTo(200);
+        return FHIR
+                .newJsonParser()
+                .parseResource(org.hl7.fhir.r4.model.Bundle.class, response.body())
+                .getEntry()
+                .stream()
+                .map(entry -> type.cast(entry.getResource()))
+                .toList();
+    }
+
     /** POST FHIR JSON to {@code fhirBase()/path} (an empty path posts to the base: transaction, batch). */
     HttpResponse<String> fhirPost(String path, String body) throws Exception {
         return send(authorized(path.isEmpty() ? fhirBase() : fhirBase() + "/" + path)

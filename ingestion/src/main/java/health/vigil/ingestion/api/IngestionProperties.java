@@ -1,5 +1,6 @@
 package health.vigil.ingestion.api;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.List;
@@ -24,6 +25,7 @@ import org.springframework.util.unit.DataSize;
  * @param appleHealth reading Apple Health exports, {@code vigil.ingestion.apple-health.*}
  * @param sampledData how high-rate series become {@code SampledData} Observations, {@code
  *     vigil.ingestion.sampled-data.*}
+ * @param documents reading uploaded lab reports, {@code vigil.ingestion.documents.*}
  */
 @ConfigurationProperties("vigil.ingestion")
 public record IngestionProperties(
@@ -33,12 +35,77 @@ public record IngestionProperties(
         @DefaultValue Mqtt mqtt,
         @DefaultValue Hl7v2 hl7v2,
         @DefaultValue AppleHealth appleHealth,
-        @DefaultValue SampledData sampledData) {
+        @DefaultValue SampledData sampledData,
+        @DefaultValue Documents documents) {
 
     public IngestionProperties {
         templates = List.copyOf(templates);
         if (maxRecords < 1) {
             throw new IllegalArgumentException("vigil.ingestion.max-records must be at least 1, not " + maxRecords);
+        }
+    }
+
+    /**
+     * Uploaded lab reports (PDF, PNG, JPEG, TIFF).
+     *
+     * @param enabled whether documents can be uploaded for extraction; default {@code true}
+     * @param maxSize the largest file accepted; larger is refused with 413. Default 20MB
+     * @param maxPages the most pages read from one document (PDF pages, TIFF images); more is refused with
+     *     413. Default 20
+     * @param maxPixels the most pixels one page may have when rendered or decoded (checked before
+     *     decoding, so an image that declares a huge size costs nothing); a PDF page is rendered at a lower
+     *     resolution to fit, an image above it is refused with 413. Default 40000000 (a 300-DPI page is
+     *     about 8.4 million, a 12-megapixel photo 12 million)
+     * @param zone the zone of printed collection times, which carry none; default {@code UTC}
+     * @param reviewConfidence the lowest OCR word confidence (0 to 100) a row may have without being sent
+     *     to review; default 70. Confidence alone never clears a row: every row is also checked
+     * @param ocr reading pages without a text layer, {@code vigil.ingestion.documents.ocr.*}
+     */
+    public record Documents(
+            @DefaultValue("true") boolean enabled,
+            @DefaultValue("20MB") DataSize maxSize,
+            @DefaultValue("20") int maxPages,
+            @DefaultValue("40000000") long maxPixels,
+            @DefaultValue("UTC") ZoneId zone,
+            @DefaultValue("70") float reviewConfidence,
+            @DefaultValue Ocr ocr) {
+
+        public Documents {
+            if (maxPages < 1 || maxPixels < 1_000_000) {
+                throw new IllegalArgumentException(
+                        "vigil.ingestion.documents.max-pages must be at least 1 and" + " .max-pixels at least 1000000");
+            }
+            if (reviewConfidence < 0 || reviewConfidence > 100) {
+                throw new IllegalArgumentException(
+                        "vigil.ingestion.documents.review-confidence must be between 0 and 100");
+            }
+        }
+    }
+
+    /**
+     * OCR with Tesseract (libtesseract 5, e.g. Debian's {@code tesseract-ocr} and {@code
+     * tesseract-ocr-eng}).
+     *
+     * @param enabled whether to OCR pages without a text layer; default {@code true}. Without usable
+     *     Tesseract data the server starts with OCR off (logged), and scanned documents are refused with 503
+     * @param dataPath the {@code tessdata} directory; default: {@code TESSDATA_PREFIX}, else where Debian,
+     *     Ubuntu or Homebrew put it. When set and unusable, the server does not start
+     * @param language the Tesseract languages, {@code +}-joined; default {@code eng}
+     * @param threads how many pages are read at once (one engine each, about 100 MB); default 1
+     * @param pageTimeout the longest OCR of one page; a page that takes longer makes the document 422.
+     *     Default 30s
+     */
+    public record Ocr(
+            @DefaultValue("true") boolean enabled,
+            Path dataPath,
+            @DefaultValue("eng") String language,
+            @DefaultValue("1") int threads,
+            @DefaultValue("30s") Duration pageTimeout) {
+
+        public Ocr {
+            if (threads < 1) {
+                throw new IllegalArgumentException("vigil.ingestion.documents.ocr.threads must be at least 1");
+            }
         }
     }
 

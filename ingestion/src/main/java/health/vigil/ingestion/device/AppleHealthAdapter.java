@@ -5,6 +5,7 @@ import health.vigil.ingestion.api.FeedFormat;
 import health.vigil.ingestion.api.IngestionErrors;
 import health.vigil.ingestion.api.Measurement;
 import health.vigil.ingestion.api.MeasurementProblem;
+import health.vigil.ingestion.common.Digests;
 import health.vigil.terminology.api.DeviceCodeMapping;
 import health.vigil.terminology.api.DeviceCodeMaps;
 import health.vigil.terminology.api.DeviceVocabulary;

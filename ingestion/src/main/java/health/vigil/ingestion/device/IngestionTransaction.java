@@ -1,6 +1,7 @@
 package health.vigil.ingestion.device;
 
 import health.vigil.ingestion.api.Measurement;
+import health.vigil.ingestion.common.Digests;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;

@@ -2,6 +2,7 @@ package health.vigil.ingestion.device;
 
 import health.vigil.ingestion.api.IngestionProperties;
 import health.vigil.ingestion.api.Measurement;
+import health.vigil.ingestion.common.Digests;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;

@@ -101,8 +101,11 @@ final class LabResults {
         }
         if (match instanceof AnalyteMatch.Matched matched) {
             if (matched.basis() == AnalyteMatch.Basis.FUZZY) {
-                reasons.add("the name \"" + row.name() + "\" was matched approximately to "
+                // A close name is a guess ("Vitamin Q" is close to "Vitamin D"): no code, and a person
+                // is told which analyte it resembles.
+                reasons.add("the name \"" + row.name() + "\" is not an analyte's name; it resembles "
                         + matched.analyte().code() + " " + matched.analyte().display());
+                return null;
             }
             return matched.analyte();
         }

@@ -120,7 +120,7 @@ final class LabTableParser {
                 Map<Column, List<Word>> cells = cells(line, columns, height);
                 boolean named = !cells.get(Column.TEST).isEmpty();
                 boolean resulted = !cells.get(Column.RESULT).isEmpty();
-                if (named && resulted) {
+                if (named && resulted && separated(cells, height)) {
                     rows.add(row(page.number(), section, cells, line));
                 } else if (named && line.size() == cells.get(Column.TEST).size()) {
                     section = text(line);
@@ -169,8 +169,20 @@ final class LabTableParser {
         return cells;
     }
 
+    /**
+     * Whether name and result stand apart as table cells do. A sentence that runs across the columns
+     * ("End of report. Results reviewed by ...") has only word spaces between them.
+     */
+    private static boolean separated(Map<Column, List<Word>> cells, double height) {
+        List<Word> name = cells.get(Column.TEST);
+        Word lastOfName = name.get(name.size() - 1);
+        Word firstOfResult = cells.get(Column.RESULT).get(0);
+        return firstOfResult.x() - lastOfName.right() >= 0.8 * height;
+    }
+
     private static LabTable.Row row(int page, String section, Map<Column, List<Word>> cells, List<Word> line) {
-        String name = text(cells.get(Column.TEST));
+        // OCR reads a lower-case l as a bar ("cholestero|"); no analyte name has a bar in it.
+        String name = text(cells.get(Column.TEST)).replace('|', 'l');
         List<String> result = new ArrayList<>(tokens(cells.get(Column.RESULT)));
         List<String> unit = new ArrayList<>(tokens(cells.get(Column.UNIT)));
         List<String> range = new ArrayList<>(tokens(cells.get(Column.RANGE)));

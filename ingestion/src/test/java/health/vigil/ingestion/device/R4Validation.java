@@ -13,7 +13,7 @@ import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 
 /** HAPI's validator against the R4 base profiles, for tests: the errors it finds. */
-final class R4Validation {
+public final class R4Validation {
 
     private static final FhirContext FHIR = FhirContext.forR4Cached();
     private static final FhirValidator VALIDATOR = FHIR.newValidator()
@@ -25,7 +25,7 @@ final class R4Validation {
     private R4Validation() {}
 
     /** The errors and fatal messages for a resource, each as its location and text. */
-    static List<String> errors(IBaseResource resource) {
+    public static List<String> errors(IBaseResource resource) {
         return VALIDATOR.validateWithResult(resource).getMessages().stream()
                 .filter(message -> message.getSeverity() == ResultSeverityEnum.ERROR
                         || message.getSeverity() == ResultSeverityEnum.FATAL)

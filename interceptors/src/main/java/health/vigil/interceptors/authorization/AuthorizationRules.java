@@ -28,6 +28,7 @@ import ca.uhn.fhir.rest.server.interceptor.auth.RuleBuilder;
 import health.vigil.interceptors.authorization.SmartScope.Context;
 import health.vigil.interceptors.authorization.SmartScope.Permission;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -63,7 +64,8 @@ import org.hl7.fhir.r4.model.Patient;
  * {@code $export} needs a {@code system/} scope with {@code r} (on every type, or on the exported
  * {@code _type}s); terminology operations and type-level {@code $validate} (of a resource the client
  * sends) are open to every caller with a resource scope; {@code $ingest} needs {@code c} and {@code u}
- * on Observation, on the patient it reaches.
+ * on Observation, on the patient it reaches; {@code $upload-document} needs {@code c} and {@code u} on
+ * DocumentReference and on Observation, on the patient it reaches.
  */
 final class AuthorizationRules {
 
@@ -99,6 +101,8 @@ final class AuthorizationRules {
             List.of("$upload-external-code-system", "$apply-codesystem-delta-add", "$apply-codesystem-delta-remove");
 
     private static final String INGEST = "$ingest";
+
+    private static final String UPLOAD_DOCUMENT = "$upload-document";
 
     private final FhirContext fhirContext;
 
@@ -159,6 +163,7 @@ final class AuthorizationRules {
         rules.addAll(auditVerificationRules(access));
         rules.addAll(terminologyUploadRules(access));
         rules.addAll(ingestRules(access));
+        rules.addAll(uploadDocumentRules(access));
         rules.addAll(callerIndependentRules);
         return rules;
     }
@@ -351,37 +356,60 @@ final class AuthorizationRules {
      * operation itself stores the Devices, raw payload and Provenance that go with the Observations.
      */
     private static List<IAuthRule> ingestRules(AccessGrants access) {
-        List<Reach> reaches = access.grants().stream()
-                .filter(grant -> grant.covers("Observation")
+        List<Reach> reaches = unfilteredWriters(access, "Observation");
+        RuleBuilder rules = new RuleBuilder();
+        onPatients(rules, INGEST, reaches);
+        if (reaches.stream().anyMatch(reach -> reach instanceof Reach.AnyResource)) {
+            rules.allow("$ingest naming its patients")
+                    .operation()
+                    .named(INGEST)
+                    .onServer()
+                    .andAllowAllResponses();
+        }
+        return rules.build();
+    }
+
+    /**
+     * Lab-report upload ({@code Patient/[id]/$upload-document}): a grant that creates and updates both
+     * DocumentReferences and Observations, unfiltered, reaching the patient: a patient context its own
+     * patient, a grant reaching any resource any patient. The operation stores the Binary, the report,
+     * the Provenance and the review Task that go with them.
+     */
+    private static List<IAuthRule> uploadDocumentRules(AccessGrants access) {
+        RuleBuilder rules = new RuleBuilder();
+        onPatients(rules, UPLOAD_DOCUMENT, unfilteredWriters(access, "Observation", "DocumentReference"));
+        return rules.build();
+    }
+
+    /** The reach of each grant that creates and updates all these types, unfiltered. */
+    private static List<Reach> unfilteredWriters(AccessGrants access, String... types) {
+        return access.grants().stream()
+                .filter(grant -> Arrays.stream(types).allMatch(grant::covers)
                         && grant.allows(Permission.CREATE)
                         && grant.allows(Permission.UPDATE)
                         && !grant.isFiltered())
                 .map(Grant::reach)
                 .toList();
-        RuleBuilder rules = new RuleBuilder();
+    }
+
+    /** A patient-instance operation on any patient for a grant reaching any resource, else on the own. */
+    private static void onPatients(RuleBuilder rules, String operation, List<Reach> reaches) {
         if (reaches.stream().anyMatch(reach -> reach instanceof Reach.AnyResource)) {
-            rules.allow("$ingest on any patient")
+            rules.allow(operation + " on any patient")
                     .operation()
-                    .named(INGEST)
+                    .named(operation)
                     .onInstancesOfType(Patient.class)
-                    .andAllowAllResponses()
-                    .andThen()
-                    .allow("$ingest naming its patients")
-                    .operation()
-                    .named(INGEST)
-                    .onServer()
                     .andAllowAllResponses();
-        } else {
-            reaches.stream()
-                    .map(reach -> ((Reach.PatientCompartment) reach).patientId())
-                    .distinct()
-                    .forEach(patient -> rules.allow("$ingest on the own patient")
-                            .operation()
-                            .named(INGEST)
-                            .onInstance(new IdType("Patient", patient))
-                            .andAllowAllResponses());
+            return;
         }
-        return rules.build();
+        reaches.stream()
+                .map(reach -> ((Reach.PatientCompartment) reach).patientId())
+                .distinct()
+                .forEach(patient -> rules.allow(operation + " on the own patient")
+                        .operation()
+                        .named(operation)
+                        .onInstance(new IdType("Patient", patient))
+                        .andAllowAllResponses());
     }
 
     /**

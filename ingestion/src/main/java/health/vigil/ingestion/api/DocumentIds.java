@@ -1,0 +1,11 @@
+package health.vigil.ingestion.api;
+
+/**
+ * The ids an upload is stored under, derived from the file's SHA-256 and the patient.
+ *
+ * @param sha256 the file's SHA-256, hex; the DocumentReference's identifier
+ * @param documentReference the DocumentReference's id; its Binary has the same id
+ * @param diagnosticReport the DiagnosticReport's id
+ * @param task the review Task's id
+ */
+public record DocumentIds(String sha256, String documentReference, String diagnosticReport, String task) {}
