@@ -1,5 +1,6 @@
 package health.vigil.server.documents;
 
+import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
 import health.vigil.ingestion.api.LabReportExtraction;
@@ -13,6 +14,14 @@ import org.springframework.context.annotation.Configuration;
 /** Serves {@code Patient/[id]/$upload-document} when lab-report extraction is on. */
 @Configuration(proxyBeanMethods = false)
 class DocumentUploadConfiguration {
+
+    /** Completing a document's review Task confirms its results; on every write path. */
+    @Bean
+    ReviewCompletionInterceptor reviewCompletionInterceptor(DaoRegistry daos, IInterceptorService interceptors) {
+        ReviewCompletionInterceptor interceptor = new ReviewCompletionInterceptor(new ReviewCompletion(daos));
+        interceptors.registerInterceptor(interceptor);
+        return interceptor;
+    }
 
     @Bean
     RestfulServerCustomizer uploadDocumentOperation(

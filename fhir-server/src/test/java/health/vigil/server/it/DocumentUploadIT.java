@@ -145,6 +145,48 @@ class DocumentUploadIT extends ServerIT {
     }
 
     @Test
+    void reviewTask_completedByItsReviewer_turnsTheResultsFinal_andRecordsTheReviewer() throws Exception {
+        assertThat(upload(report("Eastside Laboratory"), "application/pdf").statusCode())
+                .isEqualTo(200);
+        Task task = search("Task?subject=Patient/" + patient, Task.class).get(0);
+
+        // Without a reviewer the Task is not completed, and nothing turns final.
+        task.setStatus(Task.TaskStatus.COMPLETED);
+        HttpResponse<String> anonymous = fhirPut(
+                "Task/" + task.getIdElement().getIdPart(), FHIR.newJsonParser().encodeResourceToString(task));
+        assertThat(anonymous.statusCode()).as(anonymous.body()).isEqualTo(422);
+        assertThat(anonymous.body()).contains("Task.owner");
+        assertThat(search("Observation?subject=Patient/" + patient + "&status=final", Observation.class))
+                .isEmpty();
+
+        assertThat(fhirPut(
+                                "Practitioner/reviewer-" + run,
+                                "{\"resourceType\":\"Practitioner\",\"id\":\"reviewer-" + run + "\"}")
+                        .statusCode())
+                .isIn(200, 201);
+        task.setOwner(new org.hl7.fhir.r4.model.Reference("Practitioner/reviewer-" + run));
+        HttpResponse<String> completed = fhirPut(
+                "Task/" + task.getIdElement().getIdPart(), FHIR.newJsonParser().encodeResourceToString(task));
+
+        assertThat(completed.statusCode()).as(completed.body()).isEqualTo(200);
+        assertThat(search("Observation?subject=Patient/" + patient, Observation.class))
+                .hasSize(4)
+                .allSatisfy(o -> assertThat(o.getStatus()).isEqualTo(Observation.ObservationStatus.FINAL));
+        DiagnosticReport report = search("DiagnosticReport?subject=Patient/" + patient, DiagnosticReport.class)
+                .get(0);
+        assertThat(report.getStatus()).isEqualTo(DiagnosticReport.DiagnosticReportStatus.FINAL);
+        List<Provenance> provenances = search(
+                "Provenance?target=DiagnosticReport/" + report.getIdElement().getIdPart() + "&_sort=_lastUpdated",
+                Provenance.class);
+        assertThat(provenances).hasSize(2);
+        Provenance review = provenances.get(1);
+        assertThat(review.getAgentFirstRep().getWho().getReference()).isEqualTo("Practitioner/reviewer-" + run);
+        assertThat(review.getAgentFirstRep().getType().getCodingFirstRep().getCode())
+                .isEqualTo("VRF");
+        assertThat(review.getTarget()).hasSize(5);
+    }
+
+    @Test
     void uploadDocument_scannedImage_isReadByOcr() throws Exception {
         byte[] png = scan(report("Lakeside Laboratory"));
 

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
  * Every official FHIR R4 example of the resource types Vigil is about is stored and read back
  * unchanged. Examples refer to each other ({@code Patient/example}, ...): they are loaded with the
  * examples they refer to, in reference order (cycles as one transaction), with referential integrity
- * left on.
+ * left on. When the build runs both databases, each run takes one half of the examples (with the examples
+ * they refer to), so each example is stored and read back once per build.
  */
 class FhirExamplesRoundTripIT extends ServerIT {
 
@@ -157,6 +158,9 @@ class FhirExamplesRoundTripIT extends ServerIT {
                 })
                 .toList();
         assertThat(roots).hasSizeGreaterThan(2400);
+        // A build that runs both databases stores half of the examples on each (10 minutes of the
+        // suite otherwise); a run on one database alone stores all of them.
+        roots = roots.stream().filter(root -> ItDatabase.takes(root.key())).toList();
 
         Map<String, Example> closure = examples.closure(roots, new TreeSet<>());
         Map<String, String> loadFailures = new ConcurrentSkipListMap<>();

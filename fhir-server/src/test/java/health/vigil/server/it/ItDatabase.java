@@ -46,6 +46,23 @@ final class ItDatabase {
         return properties;
     }
 
+    /**
+     * Whether this build runs the integration tests on both databases (the PostgreSQL run is configured),
+     * so that a test may spread a large corpus over the two runs instead of repeating it.
+     */
+    static boolean bothRuns() {
+        String url = System.getenv(POSTGRES_URL_ENV);
+        return url != null && !url.isBlank();
+    }
+
+    /**
+     * Whether this run takes an item of a corpus spread over both runs: every item in a run on one
+     * database alone; otherwise one half on H2, the other on PostgreSQL, by the item's key.
+     */
+    static boolean takes(String key) {
+        return !bothRuns() || (Math.floorMod(key.hashCode(), 2) == 0) != isPostgres();
+    }
+
     static boolean isPostgres() {
         return "postgres".equals(System.getProperty(DATABASE_PROPERTY, "h2"));
     }

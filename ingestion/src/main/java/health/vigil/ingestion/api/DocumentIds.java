@@ -8,4 +8,11 @@ package health.vigil.ingestion.api;
  * @param diagnosticReport the DiagnosticReport's id
  * @param task the review Task's id
  */
-public record DocumentIds(String sha256, String documentReference, String diagnosticReport, String task) {}
+public record DocumentIds(String sha256, String documentReference, String diagnosticReport, String task) {
+
+    /**
+     * The identifier system of the review Tasks of read documents, the value the DiagnosticReport's id:
+     * what marks a Task whose completion confirms the results it lists.
+     */
+    public static final String REVIEW_TASK_SYSTEM = "https://vigil.health/fhir/sid/lab-report-review";
+}

@@ -49,6 +49,9 @@ final class LabReportMapper {
     static final String LOINC = "http://loinc.org";
     static final String UCUM = "http://unitsofmeasure.org";
     static final String SHA256_SYSTEM = "https://vigil.health/fhir/sid/document-sha256";
+    /** Marks the review Tasks of read documents; the value is the DiagnosticReport's id. */
+    static final String REVIEW_SYSTEM = health.vigil.ingestion.api.DocumentIds.REVIEW_TASK_SYSTEM;
+
     static final String EXTRACTED_TEXT = "https://vigil.health/fhir/StructureDefinition/extracted-text";
     static final String DOCUMENT_SOURCE = "https://vigil.health/fhir/StructureDefinition/document-source";
     static final String AI_CONFIDENCE = "http://hl7.org/fhir/uv/aitransparency/StructureDefinition/AIconfidence";
@@ -229,6 +232,7 @@ final class LabReportMapper {
             Date received) {
         Task task = new Task();
         task.setId(ids.task());
+        task.addIdentifier().setSystem(REVIEW_SYSTEM).setValue(ids.diagnosticReport());
         task.setStatus(Task.TaskStatus.REQUESTED);
         task.setIntent(Task.TaskIntent.ORDER);
         task.setCode(new CodeableConcept(new Coding(
