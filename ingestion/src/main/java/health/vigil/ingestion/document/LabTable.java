@@ -25,6 +25,9 @@ record LabTable(List<Row> rows, TemporalAccessor collected, String specimen, Str
      * @param page 1-based page number
      * @param section the heading the row is under ({@code URINALYSIS}), or {@code null}
      * @param words every word of the row, for its box and confidence
+     * @param flagCell where on the page the row's flag is printed if it has one: left, top, right,
+     *     bottom in 300-DPI pixels (the flag column, or right after the value where the layout prints
+     *     flags there)
      */
     record Row(
             int page,
@@ -34,7 +37,8 @@ record LabTable(List<Row> rows, TemporalAccessor collected, String specimen, Str
             String unit,
             String range,
             String flag,
-            List<Word> words) {
+            List<Word> words,
+            double[] flagCell) {
 
         Row {
             words = List.copyOf(words);

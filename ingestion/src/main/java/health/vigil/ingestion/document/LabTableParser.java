@@ -121,7 +121,7 @@ final class LabTableParser {
                 boolean named = !cells.get(Column.TEST).isEmpty();
                 boolean resulted = !cells.get(Column.RESULT).isEmpty();
                 if (named && resulted && separated(cells, height)) {
-                    rows.add(row(page.number(), section, cells, line));
+                    rows.add(row(page.number(), section, cells, line, columns, height));
                 } else if (named && line.size() == cells.get(Column.TEST).size()) {
                     section = text(line);
                 }
@@ -180,7 +180,13 @@ final class LabTableParser {
         return firstOfResult.x() - lastOfName.right() >= 0.8 * height;
     }
 
-    private static LabTable.Row row(int page, String section, Map<Column, List<Word>> cells, List<Word> line) {
+    private static LabTable.Row row(
+            int page,
+            String section,
+            Map<Column, List<Word>> cells,
+            List<Word> line,
+            Map<Column, Double> columns,
+            double height) {
         // OCR reads a lower-case l as a bar ("cholestero|"); no analyte name has a bar in it.
         String name = text(cells.get(Column.TEST)).replace('|', 'l');
         List<String> result = new ArrayList<>(tokens(cells.get(Column.RESULT)));
@@ -234,7 +240,33 @@ final class LabTableParser {
                 String.join(" ", unit),
                 String.join(" ", range),
                 String.join(" ", flag),
-                line);
+                line,
+                flagCell(cells, line, columns, height));
+    }
+
+    /** Where the row's flag is printed if it has one: its column, or right after the value. */
+    private static double[] flagCell(
+            Map<Column, List<Word>> cells, List<Word> line, Map<Column, Double> columns, double height) {
+        double top = line.stream().mapToDouble(Word::y).min().orElse(0) - 0.3 * height;
+        double bottom = line.stream().mapToDouble(Word::bottom).max().orElse(0) + 0.3 * height;
+        Double flagStart = columns.get(Column.FLAG);
+        double left;
+        double from;
+        if (flagStart != null) {
+            left = flagStart - 0.6 * height;
+            from = flagStart;
+        } else {
+            List<Word> result = cells.get(Column.RESULT);
+            left = result.get(0).right() + 0.3 * height;
+            from = columns.get(Column.RESULT);
+        }
+        double right = columns.values().stream()
+                        .filter(start -> start > from)
+                        .mapToDouble(Double::doubleValue)
+                        .min()
+                        .orElse(left + 5 * height)
+                - 0.3 * height;
+        return new double[] {left, top, Math.max(right, left + height), bottom};
     }
 
     /** The line split where words are further apart than two word heights: "Collected: ..." "Specimen: ...". */

@@ -52,6 +52,9 @@ final class TesseractOcr implements AutoCloseable {
     /** Orientation below this OSD confidence is not acted on: sparse tables give weak votes. */
     private static final float MIN_ORIENTATION_CONFIDENCE = 2.0f;
 
+    /** The share of dark pixels a cell needs to hold a letter rather than specks of noise. */
+    private static final double MIN_CELL_INK = 0.005;
+
     private final BlockingQueue<Engine> engines;
     private final Duration pageTimeout;
     private final String version;
@@ -140,6 +143,29 @@ final class TesseractOcr implements AutoCloseable {
         }
     }
 
+    /**
+     * Reads one small cell of a page again, as a single word of the given characters: for a one-letter
+     * flag standing alone in its column, which page segmentation takes for a speck and drops. A cell
+     * without the ink of a letter is not read at all, so that noise cannot become a flag.
+     *
+     * @param cell left, top, right, bottom in the page's straightened 300-DPI frame
+     * @return the word read, in that frame, if any with at least {@code minConfidence}
+     */
+    Optional<Word> readCell(Reading page, double[] cell, String characters, float minConfidence) {
+        Engine engine;
+        try {
+            engine = engines.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+        try {
+            return engine.readCell(page, cell, characters, minConfidence, pageTimeout);
+        } finally {
+            engines.add(engine);
+        }
+    }
+
     @Override
     public void close() {
         Engine engine;
@@ -148,8 +174,11 @@ final class TesseractOcr implements AutoCloseable {
         }
     }
 
-    /** What OCR read on a page: the words (upright, skew removed), and the turn and skew it found. */
-    record Reading(List<Word> words, int rotation, double skew) {}
+    /**
+     * What OCR read on a page: the words (upright, skew removed), the turn and skew it found, and the
+     * upright image it read, for reading single cells again.
+     */
+    record Reading(List<Word> words, int rotation, double skew, BufferedImage upright) {}
 
     /** Sets OMP_THREAD_LIMIT=1 for this process, before libtesseract (and its OpenMP runtime) loads. */
     private static synchronized void limitOpenMpThreads() {
@@ -235,15 +264,11 @@ final class TesseractOcr implements AutoCloseable {
         private Reading words(BufferedImage gray, int rotation) {
             TessResultIterator iterator = api.TessBaseAPIGetIterator(handle);
             if (iterator == null) {
-                return new Reading(List.of(), rotation, 0);
+                return new Reading(List.of(), rotation, 0, gray);
             }
             try {
                 ITessAPI.TessPageIterator page = api.TessResultIteratorGetPageIterator(iterator);
                 double skew = skew(page);
-                double cos = Math.cos(Math.toRadians(-skew));
-                double sin = Math.sin(Math.toRadians(-skew));
-                double centerX = gray.getWidth() / 2.0;
-                double centerY = gray.getHeight() / 2.0;
                 IntBuffer left = IntBuffer.allocate(1);
                 IntBuffer top = IntBuffer.allocate(1);
                 IntBuffer right = IntBuffer.allocate(1);
@@ -261,19 +286,101 @@ final class TesseractOcr implements AutoCloseable {
                     if (text.isEmpty()) {
                         continue;
                     }
-                    double width = right.get(0) - left.get(0);
-                    double height = bottom.get(0) - top.get(0);
-                    // The box's centre, turned about the page's centre by the skew, keeps its size.
-                    double x = left.get(0) + width / 2 - centerX;
-                    double y = top.get(0) + height / 2 - centerY;
-                    double straightX = x * cos - y * sin + centerX;
-                    double straightY = x * sin + y * cos + centerY;
-                    words.add(new Word(text, straightX - width / 2, straightY - height / 2, width, height, confidence));
+                    words.add(straightened(
+                            text,
+                            left.get(0),
+                            top.get(0),
+                            right.get(0) - left.get(0),
+                            bottom.get(0) - top.get(0),
+                            confidence,
+                            -skew,
+                            gray));
                 } while (api.TessResultIteratorNext(iterator, TessPageIteratorLevel.RIL_WORD) == ITessAPI.TRUE);
-                return new Reading(words, rotation, skew);
+                return new Reading(words, rotation, skew, gray);
             } finally {
                 api.TessResultIteratorDelete(iterator);
             }
+        }
+
+        Optional<Word> readCell(Reading page, double[] cell, String characters, float minConfidence, Duration timeout) {
+            BufferedImage image = page.upright();
+            double width = cell[2] - cell[0];
+            double height = cell[3] - cell[1];
+            // The cell in the image: the straightening undone.
+            Word box = straightened("", cell[0], cell[1], width, height, 0, page.skew(), image);
+            int x0 = (int) Math.max(0, Math.round(box.x()));
+            int y0 = (int) Math.max(0, Math.round(box.y()));
+            int x1 = (int) Math.min(image.getWidth(), Math.round(box.x() + width));
+            int y1 = (int) Math.min(image.getHeight(), Math.round(box.y() + height));
+            if (x1 - x0 < 8 || y1 - y0 < 8) {
+                return Optional.empty();
+            }
+            BufferedImage crop = image.getSubimage(x0, y0, x1 - x0, y1 - y0);
+            if (ink(crop) < MIN_CELL_INK) {
+                return Optional.empty();
+            }
+            // Single-line mode: single-word mode reads a lone "H" as "oo".
+            api.TessBaseAPISetPageSegMode(handle, ITessAPI.TessPageSegMode.PSM_SINGLE_LINE);
+            api.TessBaseAPISetVariable(handle, "tessedit_char_whitelist", characters);
+            setImage(handle, crop);
+            ITessAPI.ETEXT_DESC monitor = api.TessMonitorCreate();
+            try {
+                api.TessMonitorSetDeadlineMSecs(monitor, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+                if (api.TessBaseAPIRecognize(handle, monitor) != 0) {
+                    return Optional.empty();
+                }
+                return words(crop, 0).words().stream()
+                        .filter(word -> word.confidence() >= minConfidence)
+                        .findFirst()
+                        .map(word -> straightened(
+                                word.text(),
+                                word.x() + x0,
+                                word.y() + y0,
+                                word.width(),
+                                word.height(),
+                                word.confidence(),
+                                -page.skew(),
+                                image));
+            } finally {
+                api.TessMonitorDelete(monitor);
+                api.TessBaseAPIClear(handle);
+                api.TessBaseAPISetVariable(handle, "tessedit_char_whitelist", "");
+                api.TessBaseAPISetPageSegMode(handle, ITessAPI.TessPageSegMode.PSM_AUTO);
+            }
+        }
+
+        /** The share of dark pixels. */
+        private static double ink(BufferedImage gray) {
+            int dark = 0;
+            for (int y = 0; y < gray.getHeight(); y++) {
+                for (int x = 0; x < gray.getWidth(); x++) {
+                    if ((gray.getRGB(x, y) & 0xff) < 128) {
+                        dark++;
+                    }
+                }
+            }
+            return (double) dark / (gray.getWidth() * gray.getHeight());
+        }
+
+        /** A box turned about the image's centre by {@code degrees}, keeping its size. */
+        private static Word straightened(
+                String text,
+                double left,
+                double top,
+                double width,
+                double height,
+                float confidence,
+                double degrees,
+                BufferedImage image) {
+            double cos = Math.cos(Math.toRadians(degrees));
+            double sin = Math.sin(Math.toRadians(degrees));
+            double centerX = image.getWidth() / 2.0;
+            double centerY = image.getHeight() / 2.0;
+            double x = left + width / 2 - centerX;
+            double y = top + height / 2 - centerY;
+            double turnedX = x * cos - y * sin + centerX;
+            double turnedY = x * sin + y * cos + centerY;
+            return new Word(text, turnedX - width / 2, turnedY - height / 2, width, height, confidence);
         }
 
         /** The skew of the page's first text block, in degrees, positive when lines fall to the right. */
