@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.io.MemoryUsageSetting;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.encryption.InvalidPasswordException;
 import org.apache.tika.Tika;
@@ -22,6 +23,9 @@ final class DocumentReader {
 
     static final String PDF = "application/pdf";
     static final Set<String> IMAGES = Set.of("image/png", "image/jpeg", "image/tiff");
+
+    /** The most a PDF's decoded streams may hold at once. */
+    static final long MAX_DECODED_BYTES = 256L * 1024 * 1024;
 
     /** The confidence a flag read on its own must have. */
     private static final float FLAG_CONFIDENCE = 80f;
@@ -72,7 +76,11 @@ final class DocumentReader {
     }
 
     private List<Page> pdf(byte[] content) {
-        try (PDDocument document = Loader.loadPDF(content)) {
+        // Streams PDFBox keeps decoded (fonts, images, object streams) are held in memory up to a bound.
+        // Page content is decoded as it is read, so a content stream that inflates to gigabytes costs
+        // time, not memory (300 MB of content: about 3 s).
+        try (PDDocument document = Loader.loadPDF(
+                content, "", null, null, MemoryUsageSetting.setupMainMemoryOnly(MAX_DECODED_BYTES).streamCache)) {
             int count = document.getNumberOfPages();
             if (count > maxPages) {
                 throw new FeedException(
