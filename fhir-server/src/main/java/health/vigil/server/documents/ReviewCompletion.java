@@ -28,6 +28,18 @@ final class ReviewCompletion {
         this.daos = daos;
     }
 
+    private static DiagnosticReport readReport(
+            ca.uhn.fhir.jpa.api.dao.IFhirResourceDao<DiagnosticReport> reports,
+            String id,
+            SystemRequestDetails system) {
+        try {
+            return reports.read(new IdType("DiagnosticReport", id), system);
+        } catch (ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException
+                | ca.uhn.fhir.rest.server.exceptions.ResourceGoneException e) {
+            return null;
+        }
+    }
+
     static boolean isReview(Task task) {
         return task.getIdentifier().stream()
                 .anyMatch(identifier -> DocumentIds.REVIEW_TASK_SYSTEM.equals(identifier.getSystem()));
@@ -44,7 +56,21 @@ final class ReviewCompletion {
         SystemRequestDetails system = new SystemRequestDetails();
         var reports = daos.getResourceDao(DiagnosticReport.class);
         var observations = daos.getResourceDao(Observation.class);
-        DiagnosticReport report = reports.read(new IdType(task.getFocus().getReference()), system);
+        // Only a Task Vigil wrote for a report confirms it: its id, marker and focus are the report's,
+        // and it is for the report's patient. A Task a client marks itself, pointing at some other
+        // report, would otherwise confirm results the client was never asked to review.
+        String reportId = task.getIdElement().getIdPart();
+        boolean own = task.getIdentifier().stream()
+                        .anyMatch(identifier -> DocumentIds.REVIEW_TASK_SYSTEM.equals(identifier.getSystem())
+                                && reportId.equals(identifier.getValue()))
+                && ("DiagnosticReport/" + reportId).equals(task.getFocus().getReference());
+        DiagnosticReport report = own ? readReport(reports, reportId, system) : null;
+        if (report == null
+                || !report.getSubject().getReference().equals(task.getFor().getReference())) {
+            throw new UnprocessableEntityException(IngestionErrors.INVALID_REQUEST.message(
+                    "this Task is not the review of a read document: its focus, identifier and patient must be"
+                            + " those of the report it was written for"));
+        }
         Provenance provenance = new Provenance();
         for (Reference result : report.getResult()) {
             Observation observation = observations.read(new IdType(result.getReference()), system);

@@ -4,15 +4,13 @@ import ca.uhn.fhir.rest.annotation.IdParam;
 import ca.uhn.fhir.rest.annotation.Operation;
 import ca.uhn.fhir.rest.api.Constants;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
-import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
-import ca.uhn.fhir.rest.server.exceptions.PayloadTooLargeException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
-import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import health.vigil.ingestion.api.DocumentPlan;
 import health.vigil.ingestion.api.DocumentUpload;
 import health.vigil.ingestion.api.FeedException;
 import health.vigil.ingestion.api.IngestionErrors;
+import health.vigil.server.ingestion.IngestionHttpErrors;
 import java.time.Instant;
 import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.DecimalType;
@@ -60,19 +58,9 @@ final class UploadDocumentOperationProvider {
         try {
             uploaded = service.upload(upload);
         } catch (FeedException e) {
-            throw clientError(e);
+            throw IngestionHttpErrors.of(e);
         }
         return response(uploaded);
-    }
-
-    private static BaseServerResponseException clientError(FeedException e) {
-        return switch (e.error()) {
-            case UNSUPPORTED_FORMAT -> new UnsupportedDocumentException(e.getMessage());
-            case PAYLOAD_TOO_LARGE -> new PayloadTooLargeException(e.getMessage());
-            case OCR_UNAVAILABLE -> new OcrUnavailableException(e.getMessage());
-            case ENCRYPTED_DOCUMENT, UNREADABLE_DOCUMENT -> new UnprocessableEntityException(e.getMessage());
-            default -> new InvalidRequestException(e.getMessage());
-        };
     }
 
     private static Parameters response(DocumentUploadService.Uploaded uploaded) {
@@ -129,23 +117,5 @@ final class UploadDocumentOperationProvider {
         }
         parameters.addParameter().setName("outcome").setResource(outcome);
         return parameters;
-    }
-
-    /** 415: a type that is not a document Vigil reads, or a declared type the content contradicts. */
-    static final class UnsupportedDocumentException extends BaseServerResponseException {
-        private static final long serialVersionUID = 1L;
-
-        UnsupportedDocumentException(String message) {
-            super(415, message);
-        }
-    }
-
-    /** 503: the document needs OCR and this server has none. */
-    static final class OcrUnavailableException extends BaseServerResponseException {
-        private static final long serialVersionUID = 1L;
-
-        OcrUnavailableException(String message) {
-            super(503, message);
-        }
     }
 }

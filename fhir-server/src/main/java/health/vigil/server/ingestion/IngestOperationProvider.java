@@ -8,7 +8,6 @@ import ca.uhn.fhir.rest.api.Constants;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
-import ca.uhn.fhir.rest.server.exceptions.PayloadTooLargeException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
@@ -94,11 +93,7 @@ final class IngestOperationProvider {
         try {
             plan = service.plan(ingest);
         } catch (FeedException e) {
-            throw switch (e.error()) {
-                case UNSUPPORTED_FORMAT -> new UnsupportedMediaTypeException(e.getMessage());
-                case PAYLOAD_TOO_LARGE -> new PayloadTooLargeException(e.getMessage());
-                default -> new InvalidRequestException(e.getMessage());
-            };
+            throw IngestionHttpErrors.of(e);
         }
         if (dryRun) {
             return IngestResponses.dryRun(plan);

@@ -165,6 +165,21 @@ class DocumentUploadIT extends ServerIT {
                         .statusCode())
                 .isIn(200, 201);
         task.setOwner(new org.hl7.fhir.r4.model.Reference("Practitioner/reviewer-" + run));
+
+        // A Task a client marks as a review itself confirms nothing.
+        Task forged = task.copy();
+        forged.setId("forged-" + run);
+        forged.setStatus(Task.TaskStatus.REQUESTED);
+        String forgedJson = FHIR.newJsonParser().encodeResourceToString(forged);
+        assertThat(fhirPut("Task/forged-" + run, forgedJson).statusCode()).isEqualTo(201);
+        forged.setStatus(Task.TaskStatus.COMPLETED);
+        HttpResponse<String> forgedCompletion =
+                fhirPut("Task/forged-" + run, FHIR.newJsonParser().encodeResourceToString(forged));
+        assertThat(forgedCompletion.statusCode()).as(forgedCompletion.body()).isEqualTo(422);
+        assertThat(forgedCompletion.body()).contains("not the review of a read document");
+        assertThat(search("Observation?subject=Patient/" + patient + "&status=final", Observation.class))
+                .isEmpty();
+
         HttpResponse<String> completed = fhirPut(
                 "Task/" + task.getIdElement().getIdPart(), FHIR.newJsonParser().encodeResourceToString(task));
 
