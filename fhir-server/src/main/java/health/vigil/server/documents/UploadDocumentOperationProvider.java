@@ -6,14 +6,18 @@ import ca.uhn.fhir.rest.api.Constants;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import health.vigil.ingestion.api.DocumentIds;
 import health.vigil.ingestion.api.DocumentPlan;
 import health.vigil.ingestion.api.DocumentUpload;
 import health.vigil.ingestion.api.FeedException;
 import health.vigil.ingestion.api.IngestionErrors;
 import health.vigil.server.ingestion.IngestionHttpErrors;
 import java.time.Instant;
+import java.util.Arrays;
+import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.DecimalType;
+import org.hl7.fhir.r4.model.DiagnosticReport;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.OperationOutcome;
@@ -28,6 +32,10 @@ import org.hl7.fhir.r4.model.StringType;
  * review {@code Task}. The answer names what was stored and every row that needs review; the same file
  * uploaded again for the same patient answers with the earlier result ({@code earlier=true}) and reads
  * nothing. Query parameter {@code title}: the file's name, shown with the document.
+ *
+ * <p>With {@code Prefer: respond-async} the file is kept and the answer is {@code 202 Accepted} at
+ * once, its {@code Content-Location} the {@code $upload-status} that answers once it is read. An
+ * upload of a file being read is answered the same way, whatever it prefers.
  */
 final class UploadDocumentOperationProvider {
 
@@ -38,7 +46,7 @@ final class UploadDocumentOperationProvider {
     }
 
     @Operation(name = "$upload-document", typeName = "Patient", manualRequest = true)
-    public Parameters upload(@IdParam IdType patient, RequestDetails request) {
+    public IBaseResource upload(@IdParam IdType patient, RequestDetails request) {
         if (!service.patientExists(patient.getIdPart())) {
             throw new ResourceNotFoundException(patient.toUnqualifiedVersionless());
         }
@@ -56,27 +64,42 @@ final class UploadDocumentOperationProvider {
                 Instant.now());
         DocumentUploadService.Uploaded uploaded;
         try {
-            uploaded = service.upload(upload);
+            uploaded = service.upload(upload, respondAsync(request));
         } catch (FeedException e) {
             throw IngestionHttpErrors.of(e);
         }
+        if (uploaded.pending()) {
+            return AcceptedResponseInterceptor.accept(
+                    request, patient.getIdPart(), uploaded.ids().documentReference());
+        }
         return response(uploaded);
+    }
+
+    /** {@code Prefer: respond-async}: answer 202 now and read the document off the request thread. */
+    private static boolean respondAsync(RequestDetails request) {
+        String prefer = request.getHeader(Constants.HEADER_PREFER);
+        return prefer != null
+                && Arrays.stream(prefer.split("[,;]"))
+                        .map(String::trim)
+                        .anyMatch(Constants.HEADER_PREFER_RESPOND_ASYNC::equalsIgnoreCase);
+    }
+
+    /** What an upload stored: its DocumentReference, its review Task, and its report when there is one. */
+    static void stored(Parameters parameters, DocumentIds ids, DiagnosticReport report) {
+        parameters
+                .addParameter()
+                .setName("documentReference")
+                .setValue(new Reference("DocumentReference/" + ids.documentReference()));
+        parameters.addParameter().setName("task").setValue(new Reference("Task/" + ids.task()));
+        if (report != null) {
+            parameters.addParameter().setName("diagnosticReport").setResource(report);
+        }
     }
 
     private static Parameters response(DocumentUploadService.Uploaded uploaded) {
         Parameters parameters = new Parameters();
         parameters.addParameter("earlier", new BooleanType(uploaded.earlier()));
-        parameters
-                .addParameter()
-                .setName("documentReference")
-                .setValue(new Reference("DocumentReference/" + uploaded.ids().documentReference()));
-        parameters
-                .addParameter()
-                .setName("task")
-                .setValue(new Reference("Task/" + uploaded.ids().task()));
-        if (uploaded.report() != null) {
-            parameters.addParameter().setName("diagnosticReport").setResource(uploaded.report());
-        }
+        stored(parameters, uploaded.ids(), uploaded.report());
         OperationOutcome outcome = new OperationOutcome();
         DocumentPlan plan = uploaded.plan();
         if (plan == null) {

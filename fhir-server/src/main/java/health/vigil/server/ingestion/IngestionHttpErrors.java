@@ -5,6 +5,7 @@ import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.PayloadTooLargeException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import health.vigil.ingestion.api.FeedException;
+import health.vigil.ingestion.api.IngestionErrors;
 
 /** The HTTP answer to a payload or document the ingestion module cannot read: one mapping for every operation. */
 public final class IngestionHttpErrors {
@@ -16,12 +17,17 @@ public final class IngestionHttpErrors {
      * encrypted, 503 when OCR is needed and missing, else 400; the message keeps its {@code VGL-12nn} code.
      */
     public static BaseServerResponseException of(FeedException e) {
-        return switch (e.error()) {
-            case UNSUPPORTED_FORMAT -> new UnsupportedMediaTypeException(e.getMessage());
-            case PAYLOAD_TOO_LARGE -> new PayloadTooLargeException(e.getMessage());
-            case ENCRYPTED_DOCUMENT, UNREADABLE_DOCUMENT -> new UnprocessableEntityException(e.getMessage());
-            case OCR_UNAVAILABLE -> new ServiceUnavailableException(e.getMessage());
-            default -> new InvalidRequestException(e.getMessage());
+        return of(e.error(), e.getMessage());
+    }
+
+    /** The same answer for an error kept from an earlier request, its message as it was. */
+    public static BaseServerResponseException of(IngestionErrors error, String message) {
+        return switch (error) {
+            case UNSUPPORTED_FORMAT -> new UnsupportedMediaTypeException(message);
+            case PAYLOAD_TOO_LARGE -> new PayloadTooLargeException(message);
+            case ENCRYPTED_DOCUMENT, UNREADABLE_DOCUMENT -> new UnprocessableEntityException(message);
+            case OCR_UNAVAILABLE -> new ServiceUnavailableException(message);
+            default -> new InvalidRequestException(message);
         };
     }
 

@@ -53,7 +53,7 @@ class IngestionOperationConfiguration {
     /** Retries MQTT payloads that met unavailable storage, on this node (they wait in its memory). */
     @Bean
     @ConditionalOnProperty(prefix = "vigil.ingestion.mqtt", name = "enabled", havingValue = "true")
-    MqttRetryJob.Schedule mqttRetrySchedule(IngestionProperties properties) {
-        return new MqttRetryJob.Schedule(properties.mqtt().retryInterval());
+    JobSchedule mqttRetrySchedule(IngestionProperties properties) {
+        return JobSchedule.local(MqttRetryJob.class, properties.mqtt().retryInterval());
     }
 }

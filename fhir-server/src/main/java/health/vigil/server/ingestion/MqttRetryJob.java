@@ -1,11 +1,7 @@
 package health.vigil.server.ingestion;
 
 import ca.uhn.fhir.jpa.model.sched.HapiJob;
-import ca.uhn.fhir.jpa.model.sched.IHasScheduledJobs;
-import ca.uhn.fhir.jpa.model.sched.ISchedulerService;
-import ca.uhn.fhir.jpa.model.sched.ScheduledJobDefinition;
 import health.vigil.ingestion.api.PendingFeeds;
-import java.time.Duration;
 import org.quartz.JobExecutionContext;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -24,23 +20,6 @@ public class MqttRetryJob implements HapiJob {
     public void execute(JobExecutionContext context) {
         if (pending.pending() > 0) {
             pending.retry();
-        }
-    }
-
-    /** Registers the job with HAPI's scheduler at start. */
-    static final class Schedule implements IHasScheduledJobs {
-        private final Duration interval;
-
-        Schedule(Duration interval) {
-            this.interval = interval;
-        }
-
-        @Override
-        public void scheduleJobs(ISchedulerService scheduler) {
-            ScheduledJobDefinition job = new ScheduledJobDefinition();
-            job.setId(MqttRetryJob.class.getName());
-            job.setJobClass(MqttRetryJob.class);
-            scheduler.scheduleLocalJob(interval.toMillis(), job);
         }
     }
 }

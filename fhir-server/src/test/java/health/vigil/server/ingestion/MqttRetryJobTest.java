@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class MqttRetryJobTest {
 
     @Test
-    void schedule_isALocalJobAtTheConfiguredInterval() {
+    void schedule_isALocalJobAtTheConfiguredInterval_orAClusteredOne() {
         List<Object[]> scheduled = new ArrayList<>();
         ISchedulerService scheduler = (ISchedulerService) Proxy.newProxyInstance(
                 getClass().getClassLoader(), new Class<?>[] {ISchedulerService.class}, (proxy, method, args) -> {
@@ -23,13 +23,21 @@ class MqttRetryJobTest {
                     return null;
                 });
 
-        new MqttRetryJob.Schedule(Duration.ofSeconds(30)).scheduleJobs(scheduler);
+        JobSchedule.local(MqttRetryJob.class, Duration.ofSeconds(30)).scheduleJobs(scheduler);
+        JobSchedule.clustered(MqttRetryJob.class, Duration.ofMinutes(1)).scheduleJobs(scheduler);
 
-        assertThat(scheduled).singleElement().satisfies(call -> {
-            assertThat(call[0]).isEqualTo("scheduleLocalJob");
-            assertThat(call[1]).isEqualTo(30_000L);
-            assertThat(((ScheduledJobDefinition) call[2]).getJobClass()).isEqualTo(MqttRetryJob.class);
-        });
+        assertThat(scheduled)
+                .satisfiesExactly(
+                        call -> {
+                            assertThat(call[0]).isEqualTo("scheduleLocalJob");
+                            assertThat(call[1]).isEqualTo(30_000L);
+                            assertThat(((ScheduledJobDefinition) call[2]).getJobClass())
+                                    .isEqualTo(MqttRetryJob.class);
+                        },
+                        call -> {
+                            assertThat(call[0]).isEqualTo("scheduleClusteredJob");
+                            assertThat(call[1]).isEqualTo(60_000L);
+                        });
     }
 
     @Test

@@ -15,4 +15,15 @@ public record DocumentIds(String sha256, String documentReference, String diagno
      * what marks a Task whose completion confirms the results it lists.
      */
     public static final String REVIEW_TASK_SYSTEM = "https://vigil.health/fhir/sid/lab-report-review";
+
+    /**
+     * The identifier system of the Tasks that track reading a document kept to be read later, the value
+     * the DocumentReference's id.
+     */
+    public static final String EXTRACTION_TASK_SYSTEM = "https://vigil.health/fhir/sid/lab-report-extraction";
+
+    /** The id of the Task tracking the reading of a document read after its upload was answered. */
+    public String extractionTask() {
+        return documentReference + "-extraction";
+    }
 }

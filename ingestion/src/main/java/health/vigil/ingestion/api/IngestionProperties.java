@@ -60,6 +60,10 @@ public record IngestionProperties(
      * @param reviewConfidence the lowest OCR word confidence (0 to 100) a row may have without being sent
      *     to review; default 70. Confidence alone never clears a row: every row is also checked
      * @param ocr reading pages without a text layer, {@code vigil.ingestion.documents.ocr.*}
+     * @param resumeInterval how often each server looks for documents accepted to be read later
+     *     ({@code Prefer: respond-async}) whose reading stopped, e.g. with a server restart; default 1m
+     * @param resumeAfter how long a document must have waited before it is taken as stopped and read
+     *     again; default 2m. A document read twice is stored once
      */
     public record Documents(
             @DefaultValue("true") boolean enabled,
@@ -68,9 +72,15 @@ public record IngestionProperties(
             @DefaultValue("40000000") long maxPixels,
             @DefaultValue("UTC") ZoneId zone,
             @DefaultValue("70") float reviewConfidence,
-            @DefaultValue Ocr ocr) {
+            @DefaultValue Ocr ocr,
+            @DefaultValue("1m") Duration resumeInterval,
+            @DefaultValue("2m") Duration resumeAfter) {
 
         public Documents {
+            if (resumeInterval.isNegative() || resumeInterval.isZero() || resumeAfter.isNegative()) {
+                throw new IllegalArgumentException("vigil.ingestion.documents.resume-interval must be positive"
+                        + " and .resume-after not negative");
+            }
             if (maxPages < 1 || maxPixels < 1_000_000) {
                 throw new IllegalArgumentException(
                         "vigil.ingestion.documents.max-pages must be at least 1 and" + " .max-pixels at least 1000000");

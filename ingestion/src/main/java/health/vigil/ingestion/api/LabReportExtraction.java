@@ -1,5 +1,7 @@
 package health.vigil.ingestion.api;
 
+import org.hl7.fhir.r4.model.Bundle;
+
 /**
  * Turns an uploaded lab report (PDF, PNG, JPEG, TIFF) into the FHIR that stores it: the file as a
  * {@code Binary} and a {@code DocumentReference}, and what it reports as a preliminary {@code
@@ -16,6 +18,15 @@ public interface LabReportExtraction {
 
     /** Where an upload of this file for this patient is (or would be) stored. */
     DocumentIds identify(DocumentUpload upload);
+
+    /**
+     * Checks what can be checked without reading the pages (size and type, as {@link #plan} does) and
+     * plans storing the file alone: its {@code Binary} and its {@code DocumentReference}, at the ids
+     * {@link #plan} uses, so a document can be kept before it is read and read later.
+     *
+     * @throws FeedException {@code UNSUPPORTED_FORMAT} (415) or {@code PAYLOAD_TOO_LARGE} (413)
+     */
+    Bundle file(DocumentUpload upload);
 
     /**
      * Reads the document and plans its storage.

@@ -42,13 +42,28 @@ final class DocumentReader {
         this.maxPages = maxPages;
     }
 
-    /** The document's media type, from its bytes. */
+    /**
+     * The document's media type, from its bytes.
+     *
+     * @throws FeedException {@code UNSUPPORTED_FORMAT} for a type other than PDF, PNG, JPEG and TIFF
+     */
     String detect(byte[] content) {
+        String mediaType;
         try {
-            return tika.detect(new ByteArrayInputStream(content));
+            mediaType = tika.detect(new ByteArrayInputStream(content));
         } catch (IOException e) {
             throw new FeedException(IngestionErrors.UNREADABLE_DOCUMENT, "the document cannot be read", e);
         }
+        if (!PDF.equals(mediaType) && !IMAGES.contains(mediaType)) {
+            throw unsupported(mediaType);
+        }
+        return mediaType;
+    }
+
+    private static FeedException unsupported(String mediaType) {
+        return new FeedException(
+                IngestionErrors.UNSUPPORTED_FORMAT,
+                "the document is " + mediaType + "; lab reports are read from PDF, PNG, JPEG or TIFF");
     }
 
     /**
@@ -70,9 +85,7 @@ final class DocumentReader {
             }
             return pages;
         }
-        throw new FeedException(
-                IngestionErrors.UNSUPPORTED_FORMAT,
-                "the document is " + mediaType + "; lab reports are read from PDF, PNG, JPEG or TIFF");
+        throw unsupported(mediaType);
     }
 
     private List<Page> pdf(byte[] content) {

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.hl7.fhir.r4.model.Bundle;
 
 /** Reads, parses, checks and maps an uploaded lab report; see {@link LabReportExtraction}. */
 final class LabReportExtractionService implements LabReportExtraction {
@@ -49,17 +50,13 @@ final class LabReportExtractionService implements LabReportExtraction {
     }
 
     @Override
+    public Bundle file(DocumentUpload upload) {
+        return mapper.file(upload, identify(upload), mediaType(upload));
+    }
+
+    @Override
     public DocumentPlan plan(DocumentUpload upload) {
-        if (upload.content().length > maxBytes) {
-            throw new FeedException(
-                    IngestionErrors.PAYLOAD_TOO_LARGE,
-                    "the document is " + upload.content().length + " bytes; at most " + maxBytes + " are read");
-        }
-        if (upload.content().length == 0) {
-            throw new FeedException(IngestionErrors.UNREADABLE_DOCUMENT, "the document is empty");
-        }
-        String mediaType = reader.detect(upload.content());
-        checkDeclared(upload.declaredType(), mediaType);
+        String mediaType = mediaType(upload);
         DocumentIds ids = identify(upload);
         List<Page> pages = reader.read(upload.content(), mediaType);
         LabTable table = LabTableParser.parse(pages);
@@ -87,6 +84,21 @@ final class LabReportExtractionService implements LabReportExtraction {
                 ocrPages,
                 extracted,
                 mapper.transaction(upload, ids, mediaType, pages, table, read, observationIds, engine));
+    }
+
+    /** The detected type of a document within the size limit, which agrees with the declared type. */
+    private String mediaType(DocumentUpload upload) {
+        if (upload.content().length > maxBytes) {
+            throw new FeedException(
+                    IngestionErrors.PAYLOAD_TOO_LARGE,
+                    "the document is " + upload.content().length + " bytes; at most " + maxBytes + " are read");
+        }
+        if (upload.content().length == 0) {
+            throw new FeedException(IngestionErrors.UNREADABLE_DOCUMENT, "the document is empty");
+        }
+        String mediaType = reader.detect(upload.content());
+        checkDeclared(upload.declaredType(), mediaType);
+        return mediaType;
     }
 
     /** A declared type must be the detected one; a generic {@code application/octet-stream} says nothing. */

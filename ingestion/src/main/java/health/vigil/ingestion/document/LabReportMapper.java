@@ -79,29 +79,11 @@ final class LabReportMapper {
             Engine engine) {
         Reference patient = new Reference("Patient/" + upload.patientId());
         Date received = Date.from(upload.received());
-        String title = upload.title() == null ? "Laboratory report" : upload.title();
+        String title = title(upload);
         Reference document = new Reference("DocumentReference/" + ids.documentReference());
         String binaryUrl = "Binary/" + ids.documentReference();
-
-        Binary binary = new Binary();
-        binary.setId(ids.documentReference());
-        binary.setContentType(mediaType);
-        binary.setData(upload.content());
-        binary.setSecurityContext(patient);
-
-        DocumentReference reference = new DocumentReference();
-        reference.setId(ids.documentReference());
-        reference.addIdentifier().setSystem(SHA256_SYSTEM).setValue(ids.sha256());
-        reference.setStatus(Enumerations.DocumentReferenceStatus.CURRENT);
-        reference.setType(loinc("11502-2", "Laboratory report"));
-        reference.setSubject(patient);
-        reference.setDate(received);
-        reference.setDescription(title);
-        reference
-                .addContent()
-                .setAttachment(attachment(mediaType, binaryUrl, title, received)
-                        .setSize(upload.content().length)
-                        .setHash(Digests.sha1(upload.content())));
+        Binary binary = binary(upload, ids, mediaType);
+        DocumentReference reference = documentReference(upload, ids, mediaType);
         reference.addExtension(EXTRACTED_TEXT, new StringType(text(pages)));
 
         Device device = device(engine);
@@ -145,10 +127,19 @@ final class LabReportMapper {
 
         Task task = task(ids, patient, title, results, observations, received);
 
-        Bundle bundle = new Bundle().setType(Bundle.BundleType.TRANSACTION);
         List<Resource> resources = new ArrayList<>(List.of(binary, reference, device));
         resources.addAll(observations);
         resources.addAll(List.of(report, provenance, task));
+        return puts(resources);
+    }
+
+    /** The file alone, before it is read: its Binary and its DocumentReference, without extracted text. */
+    Bundle file(DocumentUpload upload, DocumentIds ids, String mediaType) {
+        return puts(List.of(binary(upload, ids, mediaType), documentReference(upload, ids, mediaType)));
+    }
+
+    private static Bundle puts(List<Resource> resources) {
+        Bundle bundle = new Bundle().setType(Bundle.BundleType.TRANSACTION);
         for (Resource resource : resources) {
             String url = resource.fhirType() + "/" + resource.getIdElement().getIdPart();
             bundle.addEntry()
@@ -159,6 +150,38 @@ final class LabReportMapper {
                     .setUrl(url);
         }
         return bundle;
+    }
+
+    private static String title(DocumentUpload upload) {
+        return upload.title() == null ? "Laboratory report" : upload.title();
+    }
+
+    private static Binary binary(DocumentUpload upload, DocumentIds ids, String mediaType) {
+        Binary binary = new Binary();
+        binary.setId(ids.documentReference());
+        binary.setContentType(mediaType);
+        binary.setData(upload.content());
+        binary.setSecurityContext(new Reference("Patient/" + upload.patientId()));
+        return binary;
+    }
+
+    private static DocumentReference documentReference(DocumentUpload upload, DocumentIds ids, String mediaType) {
+        Date received = Date.from(upload.received());
+        String title = title(upload);
+        DocumentReference reference = new DocumentReference();
+        reference.setId(ids.documentReference());
+        reference.addIdentifier().setSystem(SHA256_SYSTEM).setValue(ids.sha256());
+        reference.setStatus(Enumerations.DocumentReferenceStatus.CURRENT);
+        reference.setType(loinc("11502-2", "Laboratory report"));
+        reference.setSubject(new Reference("Patient/" + upload.patientId()));
+        reference.setDate(received);
+        reference.setDescription(title);
+        reference
+                .addContent()
+                .setAttachment(attachment(mediaType, "Binary/" + ids.documentReference(), title, received)
+                        .setSize(upload.content().length)
+                        .setHash(Digests.sha1(upload.content())));
+        return reference;
     }
 
     private Observation observation(

@@ -162,6 +162,44 @@ class LabReportExtractionServiceTest {
     }
 
     @Test
+    void file_isTheFileOfThePlan_withoutReadingIt() throws IOException {
+        byte[] pdf = LabReportRenderer.pdf(REPORT, LabReportRenderer.Layout.CLASSIC);
+        DocumentPlan plan = service.plan(upload(pdf, null));
+        Bundle file = service.file(upload(pdf, "application/pdf"));
+
+        assertThat(file.getEntry())
+                .extracting(entry -> entry.getRequest().getMethod() + " "
+                        + entry.getRequest().getUrl())
+                .containsExactly(
+                        "PUT Binary/" + plan.ids().documentReference(),
+                        "PUT DocumentReference/" + plan.ids().documentReference());
+        assertThat(file.getEntry()
+                        .get(0)
+                        .getResource()
+                        .equalsDeep(resources(plan.transaction()).get(0)))
+                .as("the Binary")
+                .isTrue();
+        DocumentReference kept = (DocumentReference) file.getEntry().get(1).getResource();
+        DocumentReference read =
+                (DocumentReference) resources(plan.transaction()).get(1);
+        assertThat(kept.getExtension()).as("no extracted text before reading").isEmpty();
+        read.setExtension(null);
+        assertThat(kept.equalsDeep(read))
+                .as("the DocumentReference, but for its text")
+                .isTrue();
+        // What can be checked without reading is checked: a corrupt PDF is kept, a zip is not.
+        assertThat(service.file(upload(Arrays.copyOf(pdf, pdf.length / 3), null))
+                        .getEntry())
+                .hasSize(2);
+        assertThatThrownBy(() -> service.file(upload(zip(), null)))
+                .isInstanceOfSatisfying(
+                        FeedException.class, e -> assertThat(e.error()).isEqualTo(IngestionErrors.UNSUPPORTED_FORMAT));
+        assertThatThrownBy(() -> service.file(upload(new byte[5_000_001], null)))
+                .isInstanceOfSatisfying(
+                        FeedException.class, e -> assertThat(e.error()).isEqualTo(IngestionErrors.PAYLOAD_TOO_LARGE));
+    }
+
+    @Test
     void plan_unsupportedOrMisdeclaredType_isRefused() throws IOException {
         assertThatThrownBy(() -> service.plan(upload(zip(), "application/zip")))
                 .isInstanceOfSatisfying(

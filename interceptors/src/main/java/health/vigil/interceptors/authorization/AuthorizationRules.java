@@ -103,6 +103,7 @@ final class AuthorizationRules {
     private static final String INGEST = "$ingest";
 
     private static final String UPLOAD_DOCUMENT = "$upload-document";
+    private static final String UPLOAD_STATUS = "$upload-status";
 
     private final FhirContext fhirContext;
 
@@ -377,7 +378,10 @@ final class AuthorizationRules {
      */
     private static List<IAuthRule> uploadDocumentRules(AccessGrants access) {
         RuleBuilder rules = new RuleBuilder();
-        onPatients(rules, UPLOAD_DOCUMENT, unfilteredWriters(access, "Observation", "DocumentReference"));
+        List<Reach> uploaders = unfilteredWriters(access, "Observation", "DocumentReference");
+        onPatients(rules, UPLOAD_DOCUMENT, uploaders);
+        // Who may upload may ask how the reading of an upload stands.
+        onPatients(rules, UPLOAD_STATUS, uploaders);
         return rules.build();
     }
 
