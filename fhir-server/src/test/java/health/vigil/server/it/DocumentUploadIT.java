@@ -2,11 +2,15 @@ package health.vigil.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import health.vigil.ingestion.api.DocumentIds;
+import health.vigil.ingestion.api.DocumentUpload;
+import health.vigil.ingestion.api.LabReportExtraction;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import javax.imageio.ImageIO;
@@ -27,6 +31,7 @@ import org.hl7.fhir.r4.model.Provenance;
 import org.hl7.fhir.r4.model.Task;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * {@code Patient/[id]/$upload-document} end to end: a lab report uploaded as a text-layer PDF and as a
@@ -42,6 +47,9 @@ class DocumentUploadIT extends ServerIT {
         {"Glucose", "92", "mg/dL", "70-99", ""},
         {"Creatinine", "0.9", "mg/dL", "0.6-1.3", ""}
     };
+
+    @Autowired
+    private LabReportExtraction extraction;
 
     private String patient;
     private String run;
@@ -241,19 +249,173 @@ class DocumentUploadIT extends ServerIT {
         assertThat(unknown.statusCode()).isEqualTo(404);
     }
 
+    @Test
+    void uploadDocument_respondAsync_answers202_andItsStatusTheReportOnceRead() throws Exception {
+        byte[] png = scan(report("Northside Laboratory " + run));
+
+        HttpResponse<String> accepted = upload(png, "image/png", true);
+
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+        assertThat(accepted.body()).contains("OperationOutcome").contains("being read");
+        assertThat(accepted.headers().firstValue("Retry-After")).isPresent();
+        String status = accepted.headers().firstValue("Content-Location").orElseThrow();
+        assertThat(status).contains("/Patient/" + patient + "/$upload-status?document=doc-");
+        String document = status.substring(status.indexOf("document=") + "document=".length());
+
+        HttpResponse<String> read = poll(status);
+
+        assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
+        Parameters answer = FHIR.newJsonParser().parseResource(Parameters.class, read.body());
+        DiagnosticReport report =
+                (DiagnosticReport) answer.getParameter("diagnosticReport").getResource();
+        assertThat(report.getStatus()).isEqualTo(DiagnosticReport.DiagnosticReportStatus.PRELIMINARY);
+        assertThat(report.getResult()).hasSize(4);
+        assertThat(((org.hl7.fhir.r4.model.Reference)
+                                answer.getParameter("documentReference").getValue())
+                        .getReference())
+                .isEqualTo("DocumentReference/" + document);
+        assertThat(search("Observation?subject=Patient/" + patient + "&category=laboratory", Observation.class))
+                .extracting(o -> o.getCode().getText())
+                .containsExactlyInAnyOrder("Sodium", "Potassium", "Glucose", "Creatinine");
+        // The text read is kept with the document, as for an upload read at once.
+        assertThat(search("DocumentReference?_content=Northside&subject=Patient/" + patient, DocumentReference.class))
+                .hasSize(1);
+        Task tracking = FHIR.newJsonParser()
+                .parseResource(
+                        Task.class, fhirGet("Task/" + document + "-extraction").body());
+        assertThat(tracking.getStatus()).isEqualTo(Task.TaskStatus.COMPLETED);
+        assertThat(tracking.getOutput())
+                .extracting(output -> ((org.hl7.fhir.r4.model.Reference) output.getValue()).getReference())
+                .containsExactly("DiagnosticReport/" + document, "Task/" + document);
+
+        // Uploaded again, read or not, the file answers with its earlier result.
+        HttpResponse<String> again = upload(png, "image/png", true);
+        assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
+        assertThat(FHIR.newJsonParser()
+                        .parseResource(Parameters.class, again.body())
+                        .getParameterBool("earlier"))
+                .isTrue();
+        assertThat(count("Observation?subject=Patient/" + patient)).isEqualTo(4);
+
+        // The tracking Task is stored on condition of its version: a stale If-Match is refused.
+        tracking.setStatus(Task.TaskStatus.INPROGRESS);
+        Bundle stale = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+        stale.addEntry()
+                .setResource(tracking)
+                .getRequest()
+                .setMethod(Bundle.HTTPVerb.PUT)
+                .setUrl("Task/" + document + "-extraction")
+                .setIfMatch("W/\"1\"");
+        HttpResponse<String> refused = fhirPost("", FHIR.newJsonParser().encodeResourceToString(stale));
+        assertThat(refused.statusCode()).as(refused.body()).isIn(409, 412);
+        assertThat(fhirGet("Task/" + document + "-extraction").body()).contains("\"completed\"");
+    }
+
+    @Test
+    void uploadStatus_aReadingThatStopped_isResumed_andStoredOnce() throws Exception {
+        byte[] pdf = report("Westside Laboratory " + run);
+        DocumentUpload upload = new DocumentUpload(pdf, "application/pdf", "labs.pdf", patient, Instant.now());
+        String document = extraction.identify(upload).documentReference();
+        // What a server stores on accepting the upload, and then stops before reading it.
+        Bundle kept = extraction.file(upload);
+        Task tracking = new Task();
+        tracking.addIdentifier().setSystem(DocumentIds.EXTRACTION_TASK_SYSTEM).setValue(document);
+        tracking.setStatus(Task.TaskStatus.INPROGRESS);
+        tracking.setIntent(Task.TaskIntent.ORDER);
+        tracking.setFor(new org.hl7.fhir.r4.model.Reference("Patient/" + patient));
+        kept.addEntry()
+                .setResource(tracking)
+                .getRequest()
+                .setMethod(Bundle.HTTPVerb.PUT)
+                .setUrl("Task/" + document + "-extraction");
+        HttpResponse<String> stored = fhirPost("", FHIR.newJsonParser().encodeResourceToString(kept));
+        assertThat(stored.statusCode()).as(stored.body()).isEqualTo(200);
+        String status = fhirBase() + "/Patient/" + patient + "/$upload-status?document=" + document;
+        assertThat(fhirGet(status).statusCode()).isEqualTo(202);
+        // An upload of the same file meanwhile is told it is being read, and reads nothing itself.
+        HttpResponse<String> meanwhile = upload(pdf, "application/pdf", false);
+        if (meanwhile.statusCode() == 202) {
+            assertThat(meanwhile.headers().firstValue("Content-Location")).hasValue(status);
+        } else {
+            assertThat(meanwhile.statusCode()).as(meanwhile.body()).isEqualTo(200);
+            assertThat(meanwhile.body()).contains("\"earlier\"");
+        }
+
+        HttpResponse<String> read = poll(status);
+
+        assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
+        assertThat(count("Observation?subject=Patient/" + patient)).isEqualTo(4);
+        assertThat(count("DiagnosticReport?subject=Patient/" + patient)).isEqualTo(1);
+        assertThat(search("Observation?subject=Patient/" + patient, Observation.class))
+                .allSatisfy(o -> assertThat(o.getMeta().getVersionId()).isEqualTo("1"));
+        assertThat(FHIR.newJsonParser()
+                        .parseResource(
+                                Task.class,
+                                fhirGet("Task/" + document + "-extraction").body())
+                        .getStatus())
+                .isEqualTo(Task.TaskStatus.COMPLETED);
+        // Another patient's status of the document is not this patient's.
+        assertThat(fhirGet(fhirBase() + "/Patient/other-" + run + "/$upload-status?document=" + document)
+                        .statusCode())
+                .isEqualTo(404);
+    }
+
+    @Test
+    void uploadDocument_respondAsync_unreadableFile_leavesTheErrorAndDeletesTheFile() throws Exception {
+        byte[] pdf = report("Southside Laboratory");
+        byte[] corrupt = java.util.Arrays.copyOf(pdf, pdf.length / 3);
+
+        HttpResponse<String> accepted = upload(corrupt, "application/pdf", true);
+
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+        String status = accepted.headers().firstValue("Content-Location").orElseThrow();
+        String document = status.substring(status.indexOf("document=") + "document=".length());
+        HttpResponse<String> failed = poll(status);
+        assertRefused(failed, 422, "VGL-1207");
+        assertThat(fhirGet("DocumentReference/" + document).statusCode()).isEqualTo(410);
+        assertThat(fhirGet("Binary/" + document).statusCode()).isEqualTo(410);
+        assertThat(search("Observation?subject=Patient/" + patient, Observation.class))
+                .isEmpty();
+        // What is refused before reading is refused at once, and nothing is kept.
+        assertRefused(upload("not a document".getBytes(), "text/plain", true), 415, "VGL-1202");
+        assertThat(search("DocumentReference?subject=Patient/" + patient, DocumentReference.class))
+                .isEmpty();
+        assertThat(fhirGet(fhirBase() + "/Patient/" + patient + "/$upload-status?document=doc-none")
+                        .statusCode())
+                .isEqualTo(404);
+    }
+
+    /** The status URL asked until it no longer answers 202; a document is read within a minute. */
+    private HttpResponse<String> poll(String status) throws Exception {
+        long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(120);
+        HttpResponse<String> response = fhirGet(status);
+        while (response.statusCode() == 202 && System.nanoTime() < until) {
+            Thread.sleep(250);
+            response = fhirGet(status);
+        }
+        return response;
+    }
+
     private static void assertRefused(HttpResponse<String> response, int status, String message) {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
         assertThat(response.body()).contains("OperationOutcome").contains(message);
     }
 
     private HttpResponse<String> upload(byte[] content, String type) throws Exception {
+        return upload(content, type, false);
+    }
+
+    private HttpResponse<String> upload(byte[] content, String type, boolean async) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(
+                        URI.create(fhirBase() + "/Patient/" + patient + "/$upload-document?title=labs-" + run))
+                .header("Authorization", "Bearer " + adminToken())
+                .header("Content-Type", type)
+                .header("Accept", "application/fhir+json");
+        if (async) {
+            request.header("Prefer", "respond-async");
+        }
         return http().send(
-                        HttpRequest.newBuilder(URI.create(
-                                        fhirBase() + "/Patient/" + patient + "/$upload-document?title=labs-" + run))
-                                .header("Authorization", "Bearer " + adminToken())
-                                .header("Content-Type", type)
-                                .header("Accept", "application/fhir+json")
-                                .POST(HttpRequest.BodyPublishers.ofByteArray(content))
+                        request.POST(HttpRequest.BodyPublishers.ofByteArray(content))
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());
     }

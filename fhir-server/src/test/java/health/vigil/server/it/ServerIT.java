@@ -71,6 +71,9 @@ abstract class ServerIT {
         registry.add("vigil.ingestion.mqtt.topic-prefix", () -> mqttTopicPrefix());
         registry.add("vigil.ingestion.mqtt.error-topic", () -> "vigil-it-" + MQTT_RUN + "/errors");
         registry.add("vigil.ingestion.mqtt.retry-interval", () -> "2s");
+        // Lab reports read later: a reading that stopped is resumed within seconds, not minutes.
+        registry.add("vigil.ingestion.documents.resume-interval", () -> "1s");
+        registry.add("vigil.ingestion.documents.resume-after", () -> "1s");
     }
 
     String serverUrl() {
