@@ -376,6 +376,10 @@ class DocumentUploadIT extends ServerIT {
         assertThat(fhirGet("Binary/" + document).statusCode()).isEqualTo(410);
         assertThat(search("Observation?subject=Patient/" + patient, Observation.class))
                 .isEmpty();
+        // Sent again, it is tried again, and fails again the same way.
+        HttpResponse<String> again = upload(corrupt, "application/pdf", true);
+        assertThat(again.statusCode()).as(again.body()).isEqualTo(202);
+        assertRefused(poll(status), 422, "VGL-1207");
         // What is refused before reading is refused at once, and nothing is kept.
         assertRefused(upload("not a document".getBytes(), "text/plain", true), 415, "VGL-1202");
         assertThat(search("DocumentReference?subject=Patient/" + patient, DocumentReference.class))

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
  * Field-level accuracy of lab-report extraction on a corpus rendered from Synthea's lab results: a row
  * is right only if analyte, value, unit, range and flag all are. The targets: 99% on text-layer PDFs,
  * 95% on degraded scans, and no wrong row ever passing every check (a wrong row must go to review).
- * Each corpus's figures are appended to {@code target/lab-report-accuracy.txt}.
+ * Each corpus's figures are appended to {@code target/lab-report-accuracy.txt}, every row not read
+ * exactly to {@code target/lab-report-failures.txt}.
  *
  * <p>Scans reach 89% so far: a mangled value, unit or range, or a name OCR misspelt, sends its row to
  * review and never into the results as read. The
@@ -31,6 +32,7 @@ class LabReportAccuracyTest {
 
     private static final Terminology TERMINOLOGY = Terminology.load();
     private static final Path REPORT = Path.of("target", "lab-report-accuracy.txt");
+    private static final Path FAILURES = Path.of("target", "lab-report-failures.txt");
 
     private static TesseractOcr ocr;
     private static DocumentReader reader;
@@ -44,6 +46,7 @@ class LabReportAccuracyTest {
         results = new LabResults(TERMINOLOGY.analytes(), TERMINOLOGY.units(), 60f);
         corpus = SyntheaLabReports.load();
         Files.deleteIfExists(REPORT);
+        Files.deleteIfExists(FAILURES);
     }
 
     @AfterAll
@@ -163,6 +166,12 @@ class LabReportAccuracyTest {
                             reviewed,
                             wrongButConfident.size(),
                             timedPages == 0 ? "" : String.format(", %.2f s per page", nanos / 1e9 / timedPages)),
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
+            // Every row not read exactly, to look at.
+            Files.write(
+                    FAILURES,
+                    failures.stream().map(failure -> corpus + ": " + failure).toList(),
                     StandardOpenOption.CREATE,
                     StandardOpenOption.APPEND);
         }
