@@ -69,9 +69,10 @@ public class DocumentExtractionAutoConfiguration {
             Terminology terminology, IngestionProperties properties, ObjectProvider<OcrEngines> engines) {
         IngestionProperties.Documents documents = properties.documents();
         TesseractOcr ocr = engines.getIfAvailable(() -> new OcrEngines(null)).ocr();
+        LabResults results = new LabResults(terminology.analytes(), terminology.units(), documents.reviewConfidence());
         return new LabReportExtractionService(
-                new DocumentReader(new PageImages(documents.maxPixels()), ocr, documents.maxPages()),
-                new LabResults(terminology.analytes(), terminology.units(), documents.reviewConfidence()),
+                new DocumentReader(new PageImages(documents.maxPixels()), ocr, documents.maxPages(), results),
+                results,
                 new LabReportMapper(documents.zone()),
                 engine(ocr),
                 documents.maxSize().toBytes());

@@ -27,19 +27,21 @@ final class DocumentReader {
     /** The most a PDF's decoded streams may hold at once. */
     static final long MAX_DECODED_BYTES = 256L * 1024 * 1024;
 
-    /** The confidence a flag read on its own must have. */
-    private static final float FLAG_CONFIDENCE = 80f;
-
     private final Tika tika = new Tika();
     private final PageImages images;
     private final TesseractOcr ocr;
     private final int maxPages;
+    private final SecondReading second;
 
-    /** @param ocr the OCR engine, {@code null} when this server has none: scanned pages are then refused */
-    DocumentReader(PageImages images, TesseractOcr ocr, int maxPages) {
+    /**
+     * @param ocr the OCR engine, {@code null} when this server has none: scanned pages are then refused
+     * @param checks the checks a row read by OCR must pass not to be read a second time
+     */
+    DocumentReader(PageImages images, TesseractOcr ocr, int maxPages, LabResults checks) {
         this.images = images;
         this.ocr = ocr;
         this.maxPages = maxPages;
+        this.second = ocr == null ? null : new SecondReading(ocr, checks);
     }
 
     /**
@@ -130,40 +132,7 @@ final class DocumentReader {
         }
         TesseractOcr.Reading reading = ocr.read(image, number);
         Page page = new Page(number, Page.Source.OCR, reading.words(), reading.rotation(), reading.skew());
-        return withFlagsRead(page, reading);
-    }
-
-    /**
-     * Reads again the flag cells of rows whose value is outside their printed range but that show no
-     * flag: Tesseract's page segmentation drops most one-letter words standing alone in a column. What a
-     * cell yields is taken only if it is the flag pointing the value's way (H above, L below).
-     */
-    private Page withFlagsRead(Page page, TesseractOcr.Reading reading) {
-        List<Word> found = new ArrayList<>();
-        for (LabTable.Row row : LabTableParser.parse(List.of(page)).rows()) {
-            var value = PrintedValues.number(row.result());
-            var range = PrintedValues.range(row.range());
-            if (!row.flag().isEmpty()
-                    || value.isEmpty()
-                    || value.get().comparator() != null
-                    || range.isEmpty()
-                    || range.get().contains(value.get().value())) {
-                continue;
-            }
-            String flag = range.get().high() != null
-                            && value.get().value().compareTo(range.get().high()) > 0
-                    ? "H"
-                    : "L";
-            ocr.readCell(reading, row.flagCell(), flag, FLAG_CONFIDENCE)
-                    .filter(word -> word.text().equals(flag))
-                    .ifPresent(found::add);
-        }
-        if (found.isEmpty()) {
-            return page;
-        }
-        List<Word> words = new ArrayList<>(page.words());
-        words.addAll(found);
-        return new Page(page.number(), page.source(), words, page.rotation(), page.skew());
+        return second.improve(page, reading);
     }
 
     /** The engines that read the pages, for Provenance. */

@@ -28,6 +28,8 @@ record LabTable(List<Row> rows, TemporalAccessor collected, String specimen, Str
      * @param flagCell where on the page the row's flag is printed if it has one: left, top, right,
      *     bottom in 300-DPI pixels (the flag column, or right after the value where the layout prints
      *     flags there)
+     * @param cells the row's words by the column they stand in, as printed (before a unit printed in the
+     *     result column is moved to the unit), for reading a cell again
      */
     record Row(
             int page,
@@ -38,10 +40,12 @@ record LabTable(List<Row> rows, TemporalAccessor collected, String specimen, Str
             String range,
             String flag,
             List<Word> words,
-            double[] flagCell) {
+            double[] flagCell,
+            java.util.Map<LabTableParser.Column, List<Word>> cells) {
 
         Row {
             words = List.copyOf(words);
+            cells = java.util.Map.copyOf(cells);
         }
 
         /** The lowest word confidence of the row, 0 to 100. */

@@ -75,6 +75,8 @@ final class LabTableParser {
             DateTimeFormatter.ofPattern("dd.MM.yyyy"),
             DateTimeFormatter.ofPattern("d MMM yyyy", Locale.ENGLISH));
 
+    private static final Pattern TEN_TO_THE = Pattern.compile("(?i)^[-~]?x?10[%*^]{1,2}(\\d{1,2})(?=/)");
+
     private LabTableParser() {}
 
     static LabTable parse(List<Page> pages) {
@@ -237,11 +239,21 @@ final class LabTableParser {
                 section,
                 name,
                 String.join(" ", result),
-                String.join(" ", unit),
+                exponent(String.join(" ", unit)),
                 String.join(" ", range),
                 String.join(" ", flag),
                 line,
-                flagCell(cells, line, columns, height));
+                flagCell(cells, line, columns, height),
+                cells);
+    }
+
+    /**
+     * A power of ten in a unit as OCR reads its small raised caret: {@code x10%3/uL}, {@code x10*%3/uL}
+     * are {@code x10^3/uL}. A {@code %} or {@code *} between 10 and a digit has no other meaning in a unit
+     * ({@code *} is UCUM's own power sign).
+     */
+    static String exponent(String unit) {
+        return TEN_TO_THE.matcher(unit).replaceAll("x10^$1");
     }
 
     /** Where the row's flag is printed if it has one: its column, or right after the value. */

@@ -21,6 +21,11 @@ record Page(int number, Source source, List<Word> words, int rotation, double sk
         OCR
     }
 
+    /** The same page with other words. */
+    Page with(List<Word> others) {
+        return new Page(number, source, others, rotation, skew);
+    }
+
     /** The page's text in reading order: lines top to bottom, words left to right. */
     String text() {
         StringBuilder text = new StringBuilder();

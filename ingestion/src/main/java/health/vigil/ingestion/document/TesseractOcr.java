@@ -152,15 +152,35 @@ final class TesseractOcr implements AutoCloseable {
      * @return the word read, in that frame, if any with at least {@code minConfidence}
      */
     Optional<Word> readCell(Reading page, double[] cell, String characters, float minConfidence) {
+        return readLine(page, cell, characters).stream()
+                .filter(word -> word.confidence() >= minConfidence)
+                .findFirst();
+    }
+
+    /**
+     * Reads one line of a page again on its own (single-line mode), for a row the page's reading got
+     * wrong: a second reading, of the row alone, often reads what the first misread. A box without ink
+     * is not read.
+     *
+     * @param box left, top, right, bottom in the page's straightened 300-DPI frame
+     * @param characters the only characters it may read, or {@code ""} for any
+     * @return the words read, left to right, in that frame, each with its confidence
+     */
+    List<Word> readLine(Reading page, double[] box, String characters) {
+        return readLine(page, box, characters, 1);
+    }
+
+    /** {@link #readLine(Reading, double[], String)}, the box enlarged {@code scale} times before it is read. */
+    List<Word> readLine(Reading page, double[] box, String characters, int scale) {
         Engine engine;
         try {
             engine = engines.take();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return Optional.empty();
+            return List.of();
         }
         try {
-            return engine.readCell(page, cell, characters, minConfidence, pageTimeout);
+            return engine.readLine(page, box, characters, scale, pageTimeout);
         } finally {
             engines.add(engine);
         }
@@ -193,6 +213,9 @@ final class TesseractOcr implements AutoCloseable {
 
         int setenv(String name, String value, int overwrite);
     }
+
+    /** The white margin, in pixels, around a cell read again. */
+    private static final int CELL_BORDER = 20;
 
     /** One initialised Tesseract (and its orientation detector); used by one thread at a time. */
     private static final class Engine {
@@ -302,51 +325,126 @@ final class TesseractOcr implements AutoCloseable {
             }
         }
 
-        Optional<Word> readCell(Reading page, double[] cell, String characters, float minConfidence, Duration timeout) {
+        List<Word> readLine(Reading page, double[] cell, String characters, int scale, Duration timeout) {
             BufferedImage image = page.upright();
-            double width = cell[2] - cell[0];
-            double height = cell[3] - cell[1];
-            // The cell in the image: the straightening undone.
-            Word box = straightened("", cell[0], cell[1], width, height, 0, page.skew(), image);
-            int x0 = (int) Math.max(0, Math.round(box.x()));
-            int y0 = (int) Math.max(0, Math.round(box.y()));
-            int x1 = (int) Math.min(image.getWidth(), Math.round(box.x() + width));
-            int y1 = (int) Math.min(image.getHeight(), Math.round(box.y() + height));
-            if (x1 - x0 < 8 || y1 - y0 < 8) {
-                return Optional.empty();
+            int x0 = (int) Math.floor(cell[0]);
+            int y0 = (int) Math.floor(cell[1]);
+            int width = (int) Math.ceil(cell[2]) - x0;
+            int height = (int) Math.ceil(cell[3]) - y0;
+            if (width < 8 || height < 8 || width > image.getWidth() || height > image.getHeight()) {
+                return List.of();
             }
-            BufferedImage crop = image.getSubimage(x0, y0, x1 - x0, y1 - y0);
+            // A short box is cut as it lies (the skew moves it, it barely tilts in it); a long one, a line,
+            // is cut level.
+            boolean level = width * Math.abs(Math.sin(Math.toRadians(page.skew()))) > height / 4.0;
+            BufferedImage crop;
+            int cropX;
+            int cropY;
+            if (level) {
+                crop = straightenedCrop(image, page.skew(), x0, y0, width, height);
+                cropX = x0;
+                cropY = y0;
+            } else {
+                Word moved = straightened("", x0, y0, width, height, 0, page.skew(), image);
+                cropX = (int) Math.max(0, Math.round(moved.x()));
+                cropY = (int) Math.max(0, Math.round(moved.y()));
+                int right = (int) Math.min(image.getWidth(), Math.round(moved.x() + width));
+                int bottom = (int) Math.min(image.getHeight(), Math.round(moved.y() + height));
+                if (right - cropX < 8 || bottom - cropY < 8) {
+                    return List.of();
+                }
+                crop = image.getSubimage(cropX, cropY, right - cropX, bottom - cropY);
+            }
             if (ink(crop) < MIN_CELL_INK) {
-                return Optional.empty();
+                return List.of();
             }
             // Single-line mode: single-word mode reads a lone "H" as "oo".
             api.TessBaseAPISetPageSegMode(handle, ITessAPI.TessPageSegMode.PSM_SINGLE_LINE);
             api.TessBaseAPISetVariable(handle, "tessedit_char_whitelist", characters);
-            setImage(handle, crop);
+            setImage(handle, bordered(crop, scale));
             ITessAPI.ETEXT_DESC monitor = api.TessMonitorCreate();
             try {
                 api.TessMonitorSetDeadlineMSecs(monitor, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
                 if (api.TessBaseAPIRecognize(handle, monitor) != 0) {
-                    return Optional.empty();
+                    return List.of();
                 }
                 return words(crop, 0).words().stream()
-                        .filter(word -> word.confidence() >= minConfidence)
-                        .findFirst()
-                        .map(word -> straightened(
-                                word.text(),
-                                word.x() + x0,
-                                word.y() + y0,
-                                word.width(),
-                                word.height(),
-                                word.confidence(),
-                                -page.skew(),
-                                image));
+                        .map(word -> {
+                            Word inImage = new Word(
+                                    word.text(),
+                                    (word.x() - CELL_BORDER) / scale + cropX,
+                                    (word.y() - CELL_BORDER) / scale + cropY,
+                                    word.width() / scale,
+                                    word.height() / scale,
+                                    word.confidence());
+                            // A level crop is in the straightened frame already.
+                            return level
+                                    ? inImage
+                                    : straightened(
+                                            inImage.text(),
+                                            inImage.x(),
+                                            inImage.y(),
+                                            inImage.width(),
+                                            inImage.height(),
+                                            inImage.confidence(),
+                                            -page.skew(),
+                                            image);
+                        })
+                        .toList();
             } finally {
                 api.TessMonitorDelete(monitor);
                 api.TessBaseAPIClear(handle);
                 api.TessBaseAPISetVariable(handle, "tessedit_char_whitelist", "");
                 api.TessBaseAPISetPageSegMode(handle, ITessAPI.TessPageSegMode.PSM_AUTO);
             }
+        }
+
+        /**
+         * A box of the straightened frame cut from the image as read, the skew taken out, so that a
+         * line as wide as the page lies level in it (white where the box leaves the image).
+         */
+        private static BufferedImage straightenedCrop(
+                BufferedImage image, double skew, int x0, int y0, int width, int height) {
+            BufferedImage crop = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_GRAY);
+            java.awt.Graphics2D graphics = crop.createGraphics();
+            try {
+                graphics.setColor(java.awt.Color.WHITE);
+                graphics.fillRect(0, 0, width, height);
+                graphics.setRenderingHint(
+                        java.awt.RenderingHints.KEY_INTERPOLATION,
+                        java.awt.RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+                double centerX = image.getWidth() / 2.0;
+                double centerY = image.getHeight() / 2.0;
+                // Image to straightened frame: turned back by the skew about the centre, less the corner.
+                java.awt.geom.AffineTransform transform = new java.awt.geom.AffineTransform();
+                transform.translate(centerX - x0, centerY - y0);
+                transform.rotate(Math.toRadians(-skew));
+                transform.translate(-centerX, -centerY);
+                graphics.drawImage(image, transform, null);
+            } finally {
+                graphics.dispose();
+            }
+            return crop;
+        }
+
+        /** The crop on a white margin: Tesseract misreads glyphs that touch the image's edge. */
+        private static BufferedImage bordered(BufferedImage crop, int scale) {
+            BufferedImage framed = new BufferedImage(
+                    crop.getWidth() * scale + 2 * CELL_BORDER,
+                    crop.getHeight() * scale + 2 * CELL_BORDER,
+                    BufferedImage.TYPE_BYTE_GRAY);
+            java.awt.Graphics2D graphics = framed.createGraphics();
+            try {
+                graphics.setColor(java.awt.Color.WHITE);
+                graphics.fillRect(0, 0, framed.getWidth(), framed.getHeight());
+                graphics.setRenderingHint(
+                        java.awt.RenderingHints.KEY_INTERPOLATION, java.awt.RenderingHints.VALUE_INTERPOLATION_BICUBIC);
+                graphics.drawImage(
+                        crop, CELL_BORDER, CELL_BORDER, crop.getWidth() * scale, crop.getHeight() * scale, null);
+            } finally {
+                graphics.dispose();
+            }
+            return framed;
         }
 
         /** The share of dark pixels. */

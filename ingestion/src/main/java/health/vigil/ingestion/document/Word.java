@@ -19,6 +19,11 @@ record Word(String text, double x, double y, double width, double height, float 
         return y + height;
     }
 
+    /** The same word, as sure as {@code confidence}. */
+    Word withConfidence(float confidence) {
+        return new Word(text, x, y, width, height, confidence);
+    }
+
     double centerY() {
         return y + height / 2;
     }

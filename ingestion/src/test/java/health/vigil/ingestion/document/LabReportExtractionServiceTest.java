@@ -38,9 +38,11 @@ class LabReportExtractionServiceTest {
     private static final Terminology TERMINOLOGY = Terminology.load();
     private static final Instant RECEIVED = Instant.parse("2025-01-02T10:15:30Z");
 
+    private static final LabResults RESULTS = new LabResults(TERMINOLOGY.analytes(), TERMINOLOGY.units(), 70f);
+
     private final LabReportExtractionService service = new LabReportExtractionService(
-            new DocumentReader(new PageImages(40_000_000L), null, 3),
-            new LabResults(TERMINOLOGY.analytes(), TERMINOLOGY.units(), 70f),
+            new DocumentReader(new PageImages(40_000_000L), null, 3, RESULTS),
+            RESULTS,
             new LabReportMapper(ZoneId.of("UTC")),
             DocumentExtractionAutoConfiguration.engine(null),
             5_000_000);
