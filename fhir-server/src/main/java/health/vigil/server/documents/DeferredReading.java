@@ -154,8 +154,7 @@ final class DeferredReading implements AutoCloseable {
         try {
             Bundle transaction;
             try {
-                DocumentUpload upload = kept(documentId);
-                DocumentPlan plan = extraction.plan(upload);
+                DocumentPlan plan = plan(kept(documentId), documentId);
                 transaction = plan.transaction();
                 task.setStatus(Task.TaskStatus.COMPLETED);
                 task.setLastModified(new Date());
@@ -175,6 +174,22 @@ final class DeferredReading implements AutoCloseable {
         } catch (RuntimeException e) {
             // Storage down or a fault of ours: the Task stays in progress and is resumed later.
             log.warn("Reading {} stopped; it is resumed later", documentId, e);
+        }
+    }
+
+    /**
+     * Reads the document. A fault of the reader on this document (not of storage) fails it as unreadable:
+     * read again, it would fail again, at every resumption.
+     */
+    private DocumentPlan plan(DocumentUpload upload, String documentId) {
+        try {
+            return extraction.plan(upload);
+        } catch (FeedException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            log.warn("Reading {} failed", documentId, e);
+            throw new FeedException(
+                    IngestionErrors.UNREADABLE_DOCUMENT, "the document could not be read: " + e.getMessage(), e);
         }
     }
 
