@@ -30,6 +30,7 @@ import org.hl7.fhir.r4.model.Binary;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.DiagnosticReport;
 import org.hl7.fhir.r4.model.DocumentReference;
 import org.hl7.fhir.r4.model.Meta;
 import org.hl7.fhir.r4.model.Reference;
@@ -154,16 +155,23 @@ final class DeferredReading implements AutoCloseable {
         try {
             Bundle transaction;
             try {
-                DocumentPlan plan = plan(kept(documentId), documentId);
-                transaction = plan.transaction();
+                if (DocumentStore.read(daos, DiagnosticReport.class, ids.diagnosticReport())
+                        .isPresent()) {
+                    // Read already (a tracking Task set in progress again by hand): reading it again would
+                    // turn results a review has confirmed back to preliminary.
+                    transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+                } else {
+                    transaction = plan(kept(documentId), documentId).transaction();
+                }
                 task.setStatus(Task.TaskStatus.COMPLETED);
                 task.setLastModified(new Date());
+                task.getOutput().clear();
                 task.addOutput()
                         .setType(new CodeableConcept().setText("report"))
-                        .setValue(new Reference("DiagnosticReport/" + plan.ids().diagnosticReport()));
+                        .setValue(new Reference("DiagnosticReport/" + ids.diagnosticReport()));
                 task.addOutput()
                         .setType(new CodeableConcept().setText("review"))
-                        .setValue(new Reference("Task/" + plan.ids().task()));
+                        .setValue(new Reference("Task/" + ids.task()));
             } catch (FeedException e) {
                 transaction = failed(task, ids, e);
             }

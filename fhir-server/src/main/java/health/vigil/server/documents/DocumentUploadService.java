@@ -132,12 +132,21 @@ final class DocumentUploadService {
         if (tracking.isPresent() && tracking.get().getStatus() == Task.TaskStatus.FAILED) {
             Task failed = tracking.get();
             Coding code = failed.getBusinessStatus().getCodingFirstRep();
-            IngestionErrors error = DeferredReading.ERROR_SYSTEM.equals(code.getSystem())
-                    ? IngestionErrors.valueOf(code.getCode())
-                    : IngestionErrors.UNREADABLE_DOCUMENT;
-            return new Failed(ids, error, failed.getStatusReason().getText());
+            return new Failed(ids, error(code), failed.getStatusReason().getText());
         }
         return new Unknown();
+    }
+
+    /** The error a failed reading kept; unreadable when the Task names none Vigil knows. */
+    private static IngestionErrors error(Coding code) {
+        if (DeferredReading.ERROR_SYSTEM.equals(code.getSystem())) {
+            for (IngestionErrors error : IngestionErrors.values()) {
+                if (error.name().equals(code.getCode())) {
+                    return error;
+                }
+            }
+        }
+        return IngestionErrors.UNREADABLE_DOCUMENT;
     }
 
     private static String forPatient(Task task) {

@@ -4,6 +4,7 @@ import ca.uhn.fhir.rest.annotation.IdParam;
 import ca.uhn.fhir.rest.annotation.Operation;
 import ca.uhn.fhir.rest.api.Constants;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.RestfulServerUtils;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import health.vigil.ingestion.api.DocumentIds;
@@ -13,7 +14,6 @@ import health.vigil.ingestion.api.FeedException;
 import health.vigil.ingestion.api.IngestionErrors;
 import health.vigil.server.ingestion.IngestionHttpErrors;
 import java.time.Instant;
-import java.util.Arrays;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.DecimalType;
@@ -78,10 +78,7 @@ final class UploadDocumentOperationProvider {
     /** {@code Prefer: respond-async}: answer 202 now and read the document off the request thread. */
     private static boolean respondAsync(RequestDetails request) {
         String prefer = request.getHeader(Constants.HEADER_PREFER);
-        return prefer != null
-                && Arrays.stream(prefer.split("[,;]"))
-                        .map(String::trim)
-                        .anyMatch(Constants.HEADER_PREFER_RESPOND_ASYNC::equalsIgnoreCase);
+        return prefer != null && RestfulServerUtils.parsePreferHeader(prefer).getRespondAsync();
     }
 
     /** What an upload stored: its DocumentReference, its review Task, and its report when there is one. */

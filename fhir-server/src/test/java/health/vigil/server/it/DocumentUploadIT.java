@@ -354,6 +354,33 @@ class DocumentUploadIT extends ServerIT {
                                 fhirGet("Task/" + document + "-extraction").body())
                         .getStatus())
                 .isEqualTo(Task.TaskStatus.COMPLETED);
+        // Reviewed, then its tracking Task set in progress again by hand: completed again, nothing read
+        // again, so the confirmed results stay final.
+        assertThat(fhirPut(
+                                "Practitioner/reviewer-" + run,
+                                "{\"resourceType\":\"Practitioner\",\"id\":\"reviewer-" + run + "\"}")
+                        .statusCode())
+                .isIn(200, 201);
+        Task review = FHIR.newJsonParser()
+                .parseResource(Task.class, fhirGet("Task/" + document).body());
+        review.setStatus(Task.TaskStatus.COMPLETED);
+        review.setOwner(new org.hl7.fhir.r4.model.Reference("Practitioner/reviewer-" + run));
+        HttpResponse<String> confirmed =
+                fhirPut("Task/" + document, FHIR.newJsonParser().encodeResourceToString(review));
+        assertThat(confirmed.statusCode()).as(confirmed.body()).isEqualTo(200);
+        Task again = FHIR.newJsonParser()
+                .parseResource(
+                        Task.class, fhirGet("Task/" + document + "-extraction").body());
+        again.setStatus(Task.TaskStatus.INPROGRESS);
+        assertThat(fhirPut(
+                                "Task/" + document + "-extraction",
+                                FHIR.newJsonParser().encodeResourceToString(again))
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(poll(status).statusCode()).isEqualTo(200);
+        assertThat(search("Observation?subject=Patient/" + patient, Observation.class))
+                .hasSize(4)
+                .allSatisfy(o -> assertThat(o.getStatus()).isEqualTo(Observation.ObservationStatus.FINAL));
         // Another patient's status of the document is not this patient's.
         assertThat(fhirGet(fhirBase() + "/Patient/other-" + run + "/$upload-status?document=" + document)
                         .statusCode())

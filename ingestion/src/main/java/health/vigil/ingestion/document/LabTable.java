@@ -2,6 +2,7 @@ package health.vigil.ingestion.document;
 
 import java.time.temporal.TemporalAccessor;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What a lab report prints, read off its pages but not yet interpreted: the result rows of its table
@@ -41,11 +42,11 @@ record LabTable(List<Row> rows, TemporalAccessor collected, String specimen, Str
             String flag,
             List<Word> words,
             double[] flagCell,
-            java.util.Map<LabTableParser.Column, List<Word>> cells) {
+            Map<LabTableParser.Column, List<Word>> cells) {
 
         Row {
             words = List.copyOf(words);
-            cells = java.util.Map.copyOf(cells);
+            cells = Map.copyOf(cells);
         }
 
         /** The lowest word confidence of the row, 0 to 100. */

@@ -210,36 +210,30 @@ final class SecondReading {
 
     /** Whether the row, with the page's words replaced, passes every check. */
     private Optional<List<Word>> sound(Page page, List<Word> words, LabTable.Row row, TesseractOcr.Reading reading) {
-        Optional<LabTable.Row> again = rowAt(page, words, row);
+        Optional<LabResult> again = resultAt(page, words, row);
         if (again.isEmpty()) {
             return Optional.empty();
         }
-        if (confident(page, words, again.get())) {
+        if (again.get().confident()) {
             return Optional.of(words);
         }
         // A value read right the second time may be outside its range, its flag dropped by the page's reading.
-        Optional<Word> flag = missingFlag(again.get(), reading);
+        Optional<Word> flag = missingFlag(again.get().row(), reading);
         if (flag.isEmpty()) {
             return Optional.empty();
         }
         List<Word> flagged = new ArrayList<>(words);
         flagged.add(flag.get());
-        return rowAt(page, flagged, row)
-                .filter(reread -> confident(page, flagged, reread))
-                .map(reread -> flagged);
+        return resultAt(page, flagged, row).filter(LabResult::confident).map(reread -> flagged);
     }
 
-    /** The row at the same place on the page with these words. */
-    private static Optional<LabTable.Row> rowAt(Page page, List<Word> words, LabTable.Row row) {
-        return LabTableParser.parse(List.of(page.with(words))).rows().stream()
+    /** The row at the same place on the page with these words, checked. */
+    private Optional<LabResult> resultAt(Page page, List<Word> words, LabTable.Row row) {
+        LabTable table = LabTableParser.parse(List.of(page.with(words)));
+        return table.rows().stream()
                 .filter(other -> overlaps(other.box(), row.box()))
-                .findFirst();
-    }
-
-    private boolean confident(Page page, List<Word> words, LabTable.Row row) {
-        return checks.interpret(
-                        row, LabTableParser.parse(List.of(page.with(words))).specimen())
-                .confident();
+                .findFirst()
+                .map(other -> checks.interpret(other, table.specimen()));
     }
 
     /** Whether two boxes ({@code x, y, width, height}) share most of their height. */
